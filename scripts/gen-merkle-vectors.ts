@@ -31,7 +31,7 @@ const invalid = (() => {
     { why: "wrong leaf", root: tree.root, count: 5, index: 2, leaf: leafOf(99), proof: proof2 },
     { why: "wrong index", root: tree.root, count: 5, index: 3, leaf: leaves[2], proof: proof2 },
     { why: "wrong root", root: hashLeaf(leafOf(7)), count: 5, index: 2, leaf: leaves[2], proof: proof2 },
-    { why: "wrong count", root: tree.root, count: 6, index: 2, leaf: leaves[2], proof: proof2 },
+    { why: "a count that changes the path", root: tree.root, count: 4, index: 2, leaf: leaves[2], proof: proof2 },
     { why: "index out of range", root: tree.root, count: 5, index: 5, leaf: leaves[2], proof: proof2 },
     { why: "extra proof element", root: tree.root, count: 5, index: 2, leaf: leaves[2], proof: [...proof2, leaves[0]] },
     { why: "missing proof element", root: tree.root, count: 5, index: 2, leaf: leaves[2], proof: proof2.slice(1) },
