@@ -10,6 +10,8 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { lcoreTasks } from "./tasks/index.js";
+
 /** Remote accounts: a mnemonic when KCCHAIN_MNEMONIC-style variable is set in the environment, else one private key. */
 function remoteAccounts(prefix: string) {
   if (process.env[`${prefix}_MNEMONIC`] !== undefined) {
@@ -19,6 +21,7 @@ function remoteAccounts(prefix: string) {
 }
 
 export default defineConfig({
+  tasks: lcoreTasks,
   plugins: [
     hardhatViem,
     hardhatMocha,
