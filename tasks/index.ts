@@ -1,6 +1,7 @@
 // The project's Hardhat tasks, registered in hardhat.config.ts (`tasks: lcoreTasks`).
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+import { deployTask } from "./deploy/index.js";
 import { fundTask } from "./fund/index.js";
 
-export const lcoreTasks: TaskDefinition[] = [fundTask];
+export const lcoreTasks: TaskDefinition[] = [deployTask, fundTask];
