@@ -1,0 +1,235 @@
+// The Stylus execution engine: compiles a program once (instrumented for ink
+// metering, cached by code hash) and runs `user_entrypoint` in Node's
+// WebAssembly with Nitro's host functions. WASM host imports are synchronous
+// while chain reads are asynchronous, so a run that needs a value it has not
+// seen stops, the value is fetched, and the program runs again from the start
+// with the value cached (programs are deterministic; the number of extra runs
+// equals the number of distinct cold reads).
+import { keccak256, toHex } from "./bytes.js";
+import { type ExecutionShared, HostEnv, type InkMeter } from "./host-env.js";
+import { INK_LEFT_EXPORT, INK_STATUS_EXPORT, instrumentForInk } from "./instrument.js";
+import { DEFAULT_INK_PRICE, memoryGas } from "./pricing.js";
+import { ExitSignal, HostRevertSignal, NeedReadSignal, OutOfInkSignal } from "./signals.js";
+import type { ExecuteParams, ExecutionErrorKind, ExecutionResult } from "./types.js";
+
+const WASM_PAGE = 65_536;
+const MODULE_CACHE_LIMIT = 64;
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+
+/**
+ * Compiles a Stylus program for `executeStylusProgram`: adds ink metering and
+ * compiles it, once per distinct WASM (cache keyed by keccak256 of the bytes).
+ * Does not validate: call `validateStylusProgram` at activation.
+ * @param wasm the uncompressed program.
+ * @returns the compiled, instrumented module.
+ * @throws WasmFormatError / WebAssembly.CompileError on malformed input.
+ */
+export async function compileStylusProgram(wasm: Uint8Array): Promise<WebAssembly.Module> {
+  const key = toHex(keccak256(wasm));
+  const hit = moduleCache.get(key);
+  if (hit !== undefined) {
+    moduleCache.delete(key);
+    moduleCache.set(key, hit); // most recently used last
+    return await hit;
+  }
+  const compiled = (async () => {
+    const instrumented = instrumentForInk(wasm);
+    return await WebAssembly.compile(instrumented);
+  })();
+  moduleCache.set(key, compiled);
+  compiled.catch(() => moduleCache.delete(key));
+  while (moduleCache.size > MODULE_CACHE_LIMIT) {
+    const oldest = moduleCache.keys().next().value;
+    if (oldest === undefined) break;
+    moduleCache.delete(oldest);
+  }
+  return await compiled;
+}
+
+/** Drops compiled modules (tests, memory pressure). */
+export function clearStylusModuleCache(): void {
+  moduleCache.clear();
+}
+
+/** Meter backed by a JS counter until the instance exists, then by its exported globals. */
+class SwitchableMeter implements InkMeter {
+  #ink: bigint;
+  #exhausted = false;
+  #inkGlobal: WebAssembly.Global | undefined;
+  #statusGlobal: WebAssembly.Global | undefined;
+
+  constructor(ink: bigint) {
+    this.#ink = ink;
+  }
+
+  bind(inkGlobal: WebAssembly.Global, statusGlobal: WebAssembly.Global): void {
+    this.#inkGlobal = inkGlobal;
+    this.#statusGlobal = statusGlobal;
+    inkGlobal.value = BigInt.asIntN(64, this.#ink);
+    statusGlobal.value = this.#exhausted ? 1 : 0;
+  }
+
+  get(): bigint {
+    if (this.#inkGlobal !== undefined) return BigInt.asUintN(64, this.#inkGlobal.value as bigint);
+    return this.#ink;
+  }
+
+  set(ink: bigint): void {
+    if (this.#inkGlobal !== undefined) this.#inkGlobal.value = BigInt.asIntN(64, ink);
+    else this.#ink = ink;
+  }
+
+  exhaust(): void {
+    this.set(0n);
+    this.#exhausted = true;
+    if (this.#statusGlobal !== undefined) this.#statusGlobal.value = 1;
+  }
+
+  get exhausted(): boolean {
+    if (this.#statusGlobal !== undefined) return this.#statusGlobal.value === 1;
+    return this.#exhausted;
+  }
+}
+
+type RunOutcome =
+  | { type: "need"; signal: NeedReadSignal }
+  | { type: "done"; env: HostEnv; meter: SwitchableMeter; status: number }
+  | { type: "error"; env: HostEnv; meter: SwitchableMeter; kind: ExecutionErrorKind; message: string; output: Uint8Array };
+
+/**
+ * Runs a Stylus program's `user_entrypoint` with Nitro's host functions.
+ * @param params compiled module, call context, async chain reads, gas limit and mode.
+ * @returns output, flushed storage writes and logs (only on success), gas used.
+ * @throws only on engine bugs or when a chain read fails (the ChainAccess error is rethrown).
+ */
+export async function executeStylusProgram(params: ExecuteParams): Promise<ExecutionResult> {
+  const { context, gasLimit } = params;
+  const inkPrice = BigInt(context.inkPrice ?? DEFAULT_INK_PRICE);
+  const shared: ExecutionShared = {
+    context: {
+      ...context,
+      address: context.address.toLowerCase() as typeof context.address,
+      sender: context.sender.toLowerCase() as typeof context.sender,
+      origin: context.origin.toLowerCase() as typeof context.origin,
+    },
+    chain: params.chain,
+    mode: params.mode,
+    cache: new Map(),
+    inkPrice,
+    logger: params.logger,
+    footprint: 0,
+  };
+  const maxReads = params.maxReads ?? 10_000;
+  let reads = 0;
+  for (;;) {
+    const outcome = await runOnce(params, shared, gasLimit * inkPrice);
+    if (outcome.type === "need") {
+      if (reads >= maxReads) {
+        throw new Error(
+          `Stylus runtime: more than ${maxReads} distinct chain reads in one execution; raise maxReads if the program really needs them`,
+        );
+      }
+      const value = await outcome.signal.fetch();
+      shared.cache.set(outcome.signal.key, value);
+      reads++;
+      continue;
+    }
+    return buildResult(outcome, gasLimit, inkPrice, reads);
+  }
+}
+
+async function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): Promise<RunOutcome> {
+  const meter = new SwitchableMeter(startInk);
+  const env = new HostEnv(shared, meter);
+  const fail = (kind: ExecutionErrorKind, message: string, output: Uint8Array = new Uint8Array(0)): RunOutcome => ({
+    type: "error",
+    env,
+    meter,
+    kind,
+    message,
+    output,
+  });
+  const instance = await WebAssembly.instantiate(params.module, env.imports());
+  const exports = instance.exports;
+  const memory = exports.memory;
+  const entry = exports.user_entrypoint;
+  if (!(memory instanceof WebAssembly.Memory) || typeof entry !== "function") {
+    return fail("invalid-exit", "program does not export `memory` and `user_entrypoint`; validate it before running");
+  }
+  env.memory = memory;
+  const inkGlobal = exports[INK_LEFT_EXPORT];
+  const statusGlobal = exports[INK_STATUS_EXPORT];
+  if (inkGlobal instanceof WebAssembly.Global && statusGlobal instanceof WebAssembly.Global) {
+    meter.bind(inkGlobal, statusGlobal);
+  }
+  // Startup: init gas and the memory footprint (Nitro charges both before the entrypoint runs).
+  const footprint = Math.floor(memory.buffer.byteLength / WASM_PAGE);
+  shared.footprint = footprint;
+  const startupGas = (params.initGas ?? 0n) + memoryGas(footprint, 0, 0);
+  if (meter.get() < startupGas * shared.inkPrice) {
+    meter.exhaust();
+    return fail("out-of-gas", `out of gas before start: program init needs ${startupGas} gas`);
+  }
+  meter.set(meter.get() - startupGas * shared.inkPrice);
+  env.setFootprint(footprint);
+
+  try {
+    const status = (entry as (len: number) => number)(shared.context.calldata.length);
+    return { type: "done", env, meter, status: status >>> 0 };
+  } catch (error) {
+    if (error instanceof NeedReadSignal) return { type: "need", signal: error };
+    if (error instanceof ExitSignal) return { type: "done", env, meter, status: error.status };
+    if (error instanceof OutOfInkSignal) return fail("out-of-gas", `out of gas in ${error.hostio}`);
+    if (error instanceof HostRevertSignal) return fail(error.kind, error.message, error.output);
+    if (error instanceof WebAssembly.RuntimeError) {
+      if (meter.exhausted) return fail("out-of-gas", "out of ink while executing WASM");
+      return fail("trap", `WASM trap: ${error.message}`);
+    }
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      return fail("trap", "out of stack: WASM call depth exceeded");
+    }
+    throw error;
+  }
+}
+
+function buildResult(
+  outcome: Exclude<RunOutcome, { type: "need" }>,
+  gasLimit: bigint,
+  inkPrice: bigint,
+  reads: number,
+): ExecutionResult {
+  const totalInk = gasLimit * inkPrice;
+  const { env, meter } = outcome;
+  const inkLeft = meter.exhausted ? 0n : meter.get();
+  const inkUsed = totalInk - inkLeft;
+  const gasUsed = gasLimit - inkLeft / inkPrice;
+  const base = { inkUsed, gasUsed, reads, hostCalls: env.hostCalls, gasRefund: 0n };
+  if (outcome.type === "error") {
+    return {
+      ...base,
+      success: false,
+      output: outcome.output,
+      storageWrites: [],
+      logs: [],
+      error: { kind: outcome.kind, message: outcome.message },
+    };
+  }
+  if (outcome.status !== 0) {
+    return {
+      ...base,
+      success: false,
+      output: env.outs,
+      storageWrites: [],
+      logs: [],
+      error: { kind: "revert", message: `program reverted (status ${outcome.status}) with ${env.outs.length} bytes of data` },
+    };
+  }
+  return {
+    ...base,
+    gasRefund: env.gasRefund,
+    success: true,
+    output: env.outs,
+    storageWrites: [...env.committed].map(([slot, value]) => ({ slot, value })),
+    logs: env.logs,
+  };
+}
