@@ -10,6 +10,8 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import hardhatStylus from "./hardhat-stylus/src/index.js";
+
 import { lcoreTasks } from "./tasks/index.js";
 
 /** Remote accounts: a mnemonic when KCCHAIN_MNEMONIC-style variable is set in the environment, else one private key. */
@@ -28,6 +30,7 @@ export default defineConfig({
     hardhatKeystore,
     hardhatNetworkHelpers,
     hardhatIgnitionViem,
+    hardhatStylus,
   ],
   solidity: {
     // Offline: use the solc npm package instead of downloading a compiler.

@@ -1,0 +1,114 @@
+// Network hook handlers of hardhat-stylus. `onRequest` sends every request of
+// an in-process (edr-simulated) connection — which includes what outside
+// clients send to `hardhat node` — through the plugin's request handlers,
+// serialised behind one mutex per connection. Requests that the handlers (or
+// Hardhat's own handlers below them) issue while the mutex is held are
+// recognised through AsyncLocalStorage and go straight to `next`, so they
+// neither deadlock nor get intercepted twice. `newConnection` adds
+// `connection.stylus`; `closeConnection` drops the per-connection state.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+import type { StylusRequestHandler } from "../request-handlers/types.js";
+import type { HookContext, NetworkHooks } from "hardhat/types/hooks";
+import type { ChainType, NetworkConnection } from "hardhat/types/network";
+import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
+
+import { ChainRpc } from "../chain/chain-rpc.js";
+import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
+import { Mutex } from "../chain/mutex.js";
+import { ModuleCache } from "../chain/program-runner.js";
+import { createStylusHandlers } from "../request-handlers/handlers-array.js";
+
+interface ConnectionState {
+  mutex: Mutex;
+  handlers: StylusRequestHandler[];
+  modules: ModuleCache;
+}
+
+type Next<ChainTypeT extends ChainType | string> = (
+  nextContext: HookContext,
+  nextNetworkConnection: NetworkConnection<ChainTypeT>,
+  nextJsonRpcRequest: JsonRpcRequest,
+) => Promise<JsonRpcResponse>;
+
+/** Only in-process networks (plain, forked, or served by `hardhat node`) run Stylus through the plugin. */
+function isEmulated(connection: NetworkConnection<ChainType | string>): boolean {
+  return connection.networkConfig.type === "edr-simulated";
+}
+
+export default async (): Promise<Partial<NetworkHooks>> => {
+  const states = new WeakMap<object, ConnectionState>();
+  const insidePlugin = new AsyncLocalStorage<boolean>();
+  let internalId = 0;
+
+  const stateOf = (connection: object): ConnectionState => {
+    let state = states.get(connection);
+    if (state === undefined) {
+      state = { mutex: new Mutex(), handlers: createStylusHandlers(), modules: new ModuleCache() };
+      states.set(connection, state);
+    }
+    return state;
+  };
+
+  const handlers: Partial<NetworkHooks> = {
+    async newConnection<ChainTypeT extends ChainType | string>(
+      context: HookContext,
+      next: (nextContext: HookContext) => Promise<NetworkConnection<ChainTypeT>>,
+    ): Promise<NetworkConnection<ChainTypeT>> {
+      const connection = await next(context);
+      connection.stylus = new StylusConnectionHelpers(connection.provider, isEmulated(connection));
+      return connection;
+    },
+
+    async closeConnection<ChainTypeT extends ChainType | string>(
+      context: HookContext,
+      connection: NetworkConnection<ChainTypeT>,
+      next: (nextContext: HookContext, nextConnection: NetworkConnection<ChainTypeT>) => Promise<void>,
+    ): Promise<void> {
+      states.delete(connection);
+      await next(context, connection);
+    },
+
+    async onRequest<ChainTypeT extends ChainType | string>(
+      context: HookContext,
+      connection: NetworkConnection<ChainTypeT>,
+      request: JsonRpcRequest,
+      next: Next<ChainTypeT>,
+    ): Promise<JsonRpcResponse> {
+      if (!isEmulated(connection) || insidePlugin.getStore() === true) {
+        return await next(context, connection, request);
+      }
+      const state = stateOf(connection);
+      return await state.mutex.exclusive(
+        async () =>
+          await insidePlugin.run(true, async () => {
+            const rpc = new ChainRpc(async (method, params) => {
+              const response = await next(context, connection, {
+                jsonrpc: "2.0",
+                id: `hardhat-stylus-${++internalId}`,
+                method,
+                params,
+              });
+              if ("error" in response && response.error !== undefined) {
+                throw Object.assign(new Error(response.error.message), {
+                  code: response.error.code,
+                  data: response.error.data,
+                });
+              }
+              return "result" in response ? response.result : undefined;
+            });
+            const scope = { rpc, modules: state.modules };
+            let current = request;
+            for (const handler of state.handlers) {
+              if (!handler.isSupportedMethod(current)) continue;
+              const handled = await handler.handle(current, scope);
+              if (!("method" in handled)) return handled;
+              current = handled;
+            }
+            return await next(context, connection, current);
+          }),
+      );
+    },
+  };
+  return handlers;
+};

@@ -1,0 +1,77 @@
+// Intercepts CREATE transactions (and their eth_call/eth_estimateGas) whose
+// init code is the standard Stylus init code: EDR mines a placeholder
+// deployment of the same length (chain/deployment-rewrite.ts) and the
+// Stylus code is then set at the created address, so the receipt, the
+// address and eth_getCode are what Nitro would give.
+import { bytesToHex, hexToBytes, numberToHex, type Hex } from "viem";
+
+import type { RpcTransaction } from "../chain/chain-rpc.js";
+import type { RequestScope, StylusRequestHandler } from "./types.js";
+import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
+
+import { rewriteStylusDeployment } from "../chain/deployment-rewrite.js";
+
+import { errorResponse, resultResponse } from "./responses.js";
+import { checkRawTransaction, readTransaction, TransactionParamsError, TRANSACTION_METHODS } from "./transaction-params.js";
+
+export class StylusDeploymentHandler implements StylusRequestHandler {
+  isSupportedMethod(request: JsonRpcRequest): boolean {
+    return TRANSACTION_METHODS.has(request.method);
+  }
+
+  async handle(request: JsonRpcRequest, scope: RequestScope): Promise<JsonRpcRequest | JsonRpcResponse> {
+    const tx = await readTransaction(request);
+    if (tx === null || tx.to !== null) return request;
+    const deployment = rewriteStylusDeployment(tx.data);
+    if (deployment === undefined) return request;
+    const { rpc } = scope;
+    const placeholder = bytesToHex(deployment.placeholderInitCode);
+
+    if (tx.method === "eth_call" || tx.method === "eth_estimateGas") {
+      const params = Array.isArray(request.params) ? [...request.params] : [];
+      params[0] = { ...(params[0] as object), data: placeholder, input: undefined };
+      const result = await rpc.request<Hex>(tx.method, params.filter((p) => p !== undefined));
+      if (tx.method === "eth_estimateGas") return resultResponse(request, result);
+      // The placeholder deployed the code with its first byte zeroed: give back the Stylus code.
+      const runtime = hexToBytes(result);
+      if (runtime.length > 0) runtime[0] = 0xef;
+      return resultResponse(request, bytesToHex(runtime));
+    }
+
+    try {
+      await checkRawTransaction(rpc, tx);
+    } catch (error) {
+      if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
+      throw error;
+    }
+    if (!(await rpc.getAutomine())) {
+      return errorResponse(request, -32000, "hardhat-stylus: Stylus deployments need automine; enable it (evm_setAutomine true)");
+    }
+    const from = tx.from ?? (await rpc.accounts())[0];
+    if (from === undefined) return errorResponse(request, -32000, "no `from` given and the node holds no accounts");
+    const send: RpcTransaction = { from, data: placeholder, value: numberToHex(tx.value) };
+    if (tx.gas !== undefined) send.gas = numberToHex(tx.gas);
+    if (tx.nonce !== undefined) send.nonce = numberToHex(tx.nonce);
+    if (tx.fees.gasPrice !== undefined) send.gasPrice = numberToHex(tx.fees.gasPrice);
+    if (tx.fees.maxFeePerGas !== undefined) send.maxFeePerGas = numberToHex(tx.fees.maxFeePerGas);
+    if (tx.fees.maxPriorityFeePerGas !== undefined) send.maxPriorityFeePerGas = numberToHex(tx.fees.maxPriorityFeePerGas);
+    if (Array.isArray(tx.accessList) && tx.accessList.length > 0) send.accessList = tx.accessList;
+    if (send.gas === undefined) {
+      send.gas = await rpc.request<Hex>("eth_estimateGas", [{ from, data: placeholder, value: send.value }]);
+    }
+
+    const impersonate = tx.raw !== undefined;
+    if (impersonate) await rpc.impersonate(from);
+    let hash: Hex;
+    try {
+      hash = await rpc.sendTransaction(send);
+    } finally {
+      if (impersonate) await rpc.stopImpersonating(from);
+    }
+    const receipt = await rpc.getReceipt(hash);
+    if (receipt?.status === "0x1" && receipt.contractAddress !== null) {
+      await rpc.setCode(receipt.contractAddress, bytesToHex(deployment.code));
+    }
+    return resultResponse(request, hash);
+  }
+}

@@ -1,0 +1,20 @@
+// The shape of the plugin's request handlers, after Hardhat's own
+// (network-manager/request-handlers/types.ts): a method guard and a handle
+// that returns either the (maybe rewritten) request for the next handler or
+// a finished response. Unlike Hardhat's, `handle` also gets the scope of the
+// request: chain access through this request's `next`, and the module cache.
+import type { ChainRpc } from "../chain/chain-rpc.js";
+import type { ModuleCache } from "../chain/program-runner.js";
+import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
+
+export interface RequestScope {
+  /** The chain below the plugin, reached through the `next` of the request being handled. */
+  rpc: ChainRpc;
+  /** Compiled Stylus modules of this connection, by code hash. */
+  modules: ModuleCache;
+}
+
+export interface StylusRequestHandler {
+  isSupportedMethod(request: JsonRpcRequest): boolean;
+  handle(request: JsonRpcRequest, scope: RequestScope): Promise<JsonRpcRequest | JsonRpcResponse>;
+}
