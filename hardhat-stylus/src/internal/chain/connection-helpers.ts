@@ -49,7 +49,8 @@ export class StylusConnectionHelpers implements HardhatStylusHelpers {
       throw new Error(`hardhat-stylus: the Stylus deployment ${hash} failed; check the sender's balance and gas`);
     }
     const result: StylusDeployResult = { address: receipt.contractAddress, deployTransactionHash: hash };
-    if (options.activate !== false) {
+    // Activation is keyed by code hash: identical code deployed before is already active.
+    if (options.activate !== false && !(await this.isActivated(receipt.contractAddress))) {
       const activation = await this.activate(receipt.contractAddress, { from });
       result.activationTransactionHash = activation.transactionHash;
       result.dataFee = activation.dataFee;
