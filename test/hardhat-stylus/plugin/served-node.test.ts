@@ -1,0 +1,129 @@
+// `npx hardhat node` serves Stylus programs to outside clients (plain viem
+// over HTTP), and an in-process network forked from it runs the program on
+// the forked storage. The node is a child process on 127.0.0.1, killed at
+// the end.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+
+import { expect } from "chai";
+import { network } from "hardhat";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  http,
+  parseEther,
+  type Address,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { ARBWASM_ADDRESS, arbWasmAbi } from "../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js";
+import { counterAbi } from "../../fixtures/stylus-programs/integration/counter.js";
+import { counterInitCode, LOCAL_KEY } from "../helpers/counter-setup.js";
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startNode(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "node", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: process.cwd(),
+    env: process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Started HTTP")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hardhat node exited with ${code}:\n${output}`));
+    });
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
+  let child: ChildProcess | undefined;
+  let url: string;
+  let program: Address;
+
+  before(async function () {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    child = await startNode(port);
+  });
+
+  after(async function () {
+    if (child !== undefined && child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child?.once("exit", resolve));
+    }
+  });
+
+  it("deploys, activates, writes and reads a program through plain viem over HTTP", async function () {
+    const chain = defineChain({
+      id: 31337,
+      name: "hardhat node",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [url] } },
+    });
+    const pub = createPublicClient({ chain, transport: http(url) });
+    const [nodeAccount] = await pub.request({ method: "eth_accounts" });
+    const nodeWallet = createWalletClient({ chain, transport: http(url), account: nodeAccount! });
+    const deployHash = await nodeWallet.deployContract({ abi: counterAbi, bytecode: await counterInitCode(20) });
+    const deployReceipt = await pub.waitForTransactionReceipt({ hash: deployHash });
+    program = deployReceipt.contractAddress!;
+    expect((await pub.getCode({ address: program }))?.slice(0, 8)).to.equal("0xeff000");
+
+    const activate = encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [program] });
+    const activation = await nodeWallet.sendTransaction({ to: ARBWASM_ADDRESS, data: activate, value: parseEther("0.01") });
+    expect((await pub.waitForTransactionReceipt({ hash: activation })).status).to.equal("success");
+
+    // A raw-signing local account.
+    const local = privateKeyToAccount(LOCAL_KEY);
+    await pub.waitForTransactionReceipt({ hash: await nodeWallet.sendTransaction({ to: local.address, value: parseEther("1") }) });
+    const localWallet = createWalletClient({ chain, transport: http(url), account: local });
+    const hash = await localWallet.writeContract({ address: program, abi: counterAbi, functionName: "increment" });
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    expect(receipt.status).to.equal("success");
+    expect(receipt.logs[0]?.address).to.equal(program);
+    expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(1n);
+  });
+
+  it("runs the program on a fork of the served chain, on the forked storage, without touching the origin", async function () {
+    const fork = await network.create({ override: { forking: { url, enabled: true } } });
+    try {
+      const pub = await fork.viem.getPublicClient();
+      const [wallet] = await fork.viem.getWalletClients();
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(1n);
+      const hash = await wallet!.writeContract({ address: program, abi: counterAbi, functionName: "increment" });
+      expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(2n);
+      expect(await fork.stylus.isActivated(program)).to.equal(true);
+    } finally {
+      await fork.close();
+    }
+    const origin = createPublicClient({ transport: http(url) });
+    expect(await origin.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(1n);
+  });
+});
