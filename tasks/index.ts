@@ -3,5 +3,6 @@ import type { TaskDefinition } from "hardhat/types/tasks";
 
 import { deployTask } from "./deploy/index.js";
 import { fundTask } from "./fund/index.js";
+import { stressTask } from "./stress/index.js";
 
-export const lcoreTasks: TaskDefinition[] = [deployTask, fundTask];
+export const lcoreTasks: TaskDefinition[] = [deployTask, fundTask, stressTask];

@@ -20,7 +20,7 @@ import { ensureContractBuilt, type BuildMode, type BuildOutcome } from "../share
 import { readDeployment, writeDeployment, deploymentFilePath, type DeploymentRecord } from "../shared/deployment-record.js";
 import { errorText, taskError } from "../shared/errors.js";
 import { defaultPrinter, formatEth, renderTable, type Printer } from "../shared/format.js";
-import { loadEvmTwinArtifact, loadStylusArtifact, type ProcessorArtifact, type ProcessorRuntime } from "../shared/processor-artifact.js";
+import { loadEvmTwinArtifact, loadStylusArtifact, stylusArtifactExists, type ProcessorArtifact, type ProcessorRuntime } from "../shared/processor-artifact.js";
 import { waitForReceipt } from "../shared/transactions.js";
 
 export type RuntimeChoice = "auto" | ProcessorRuntime;
@@ -75,10 +75,16 @@ async function onChainCodeHash(ctx: ChainContext, address: Address): Promise<Hex
 }
 
 /** Chooses the runtime: Stylus when the chain has ArbWasm, else the Solidity twin on local chains. */
-async function chooseRuntime(ctx: ChainContext, choice: RuntimeChoice, print: Printer): Promise<{ runtime: ProcessorRuntime; version: number | undefined }> {
+async function chooseRuntime(hre: HardhatRuntimeEnvironment, ctx: ChainContext, choice: RuntimeChoice, print: Printer): Promise<{ runtime: ProcessorRuntime; version: number | undefined }> {
   const version = await stylusVersion(ctx.publicClient);
   if (choice === "evm") return { runtime: "evm", version };
-  if (version !== undefined) return { runtime: "stylus", version };
+  if (version !== undefined) {
+    if (choice === "auto" && ctx.localKeys && !stylusArtifactExists(hre)) {
+      print("note: no Stylus artifact (contracts-stylus/artifacts/MVPIoTProcessor.deployed.hex) yet; deploying the Solidity twin MVPIoTProcessorEvm instead");
+      return { runtime: "evm", version };
+    }
+    return { runtime: "stylus", version };
+  }
   if (choice === "stylus" || !ctx.localKeys) {
     throw taskError(
       `network "${ctx.networkName}" cannot run Stylus programs (no ArbWasm precompile at 0x…71); use an Arbitrum chain, load the hardhat-stylus plugin for the in-process chain, or pass --runtime evm.`,
@@ -96,7 +102,7 @@ export async function deployProcessor(
 ): Promise<DeployProcessorReturnType> {
   const print = params.print ?? defaultPrinter;
   const dir = params.deploymentsDir ?? defaultDeploymentsDir(hre, ctx);
-  const { runtime, version } = await chooseRuntime(ctx, params.runtime, print);
+  const { runtime, version } = await chooseRuntime(hre, ctx, params.runtime, print);
   let build: BuildOutcome | undefined;
   if (runtime === "stylus") {
     build = ensureContractBuilt(hre.config.paths.root, params.build);

@@ -67,6 +67,11 @@ function findSourceHash(info: Record<string, unknown> | undefined): string | und
   return undefined;
 }
 
+/** True when the committed Stylus program (deployed code) is present. */
+export function stylusArtifactExists(hre: HardhatRuntimeEnvironment): boolean {
+  return existsSync(join(stylusArtifactsDir(hre), DEPLOYED_HEX_FILE));
+}
+
 /** The committed Stylus program (contracts-stylus/artifacts). */
 export async function loadStylusArtifact(hre: HardhatRuntimeEnvironment): Promise<ProcessorArtifact> {
   const file = join(stylusArtifactsDir(hre), DEPLOYED_HEX_FILE);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { DeployProcessorReturnType } from "../../tasks/deploy/deploy-processor.js";
 import { stylusVersion } from "../../tasks/shared/arbwasm.js";
 import { openChainContext } from "../../tasks/shared/chain-context.js";
+import { stylusArtifactExists } from "../../tasks/shared/processor-artifact.js";
 
 import { expectTaskError } from "./helpers.js";
 
@@ -36,7 +37,7 @@ describe("tasks/deploy", () => {
     const onDisk = JSON.parse(await readFile(result.recordFile, "utf8"));
     expect(onDisk.deployments.MVPIoTProcessor.address).to.equal(record.address);
     expect(onDisk.deployments.MVPIoTProcessor.codeHash).to.match(/^0x[0-9a-f]{64}$/);
-    const expected = (await stylusVersion(ctx.publicClient)) === undefined ? "evm" : "stylus";
+    const expected = (await stylusVersion(ctx.publicClient)) !== undefined && stylusArtifactExists(hre) ? "stylus" : "evm";
     expect(record.runtime).to.equal(expected);
   });
 

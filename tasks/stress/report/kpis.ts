@@ -31,6 +31,8 @@ export interface RunInfo {
   readonly startedAt: string;
   readonly contract: ContractInfo;
   readonly keySource: string;
+  /** "node" (the embedded node) or "direct" (in-process fallback). */
+  readonly iotBackend: string;
 }
 
 export interface DomainStats {

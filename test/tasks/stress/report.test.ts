@@ -25,6 +25,7 @@ const run: RunInfo = {
   startedAt: "2026-01-01T00:00:00.000Z",
   contract: { address: "0x00000000000000000000000000000000000000aa", runtime: "stylus", codeHash: "0x" + "11".repeat(32), stylusVersion: 2 },
   keySource: "hardhat-test-mnemonic",
+  iotBackend: "node",
 };
 
 function domain(submitted: number, committed: number): DomainStats {

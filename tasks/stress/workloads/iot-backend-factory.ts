@@ -1,0 +1,39 @@
+// Chooses the IoT backend of a stress run: the embedded node when it is
+// available (node/src/index.ts), else the in-process direct path.
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { Abi, Address, LocalAccount } from "viem";
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+import type { ChainSender } from "../engine/chain-sender.js";
+import type { CommitMode, IotBackend } from "./iot-backend.js";
+
+import { taskError } from "../../shared/errors.js";
+import type { Printer } from "../../shared/format.js";
+import { DirectIotBackend } from "./iot-direct-backend.js";
+
+export interface CreateIotBackendParameters {
+  readonly choice: "auto" | "node" | "direct";
+  readonly sender: ChainSender;
+  readonly contract: Address;
+  readonly abi: Abi;
+  readonly operators: readonly LocalAccount[];
+  readonly commitMode: CommitMode;
+  readonly batchSize: number;
+  readonly batchWaitMs: number;
+  readonly runTag: string;
+  readonly print: Printer;
+}
+
+export async function createIotBackend(hre: HardhatRuntimeEnvironment, p: CreateIotBackendParameters): Promise<IotBackend> {
+  const nodeEntry = join(hre.config.paths.root, "node", "src", "index.ts");
+  const nodeAvailable = existsSync(nodeEntry);
+  if (p.choice === "node" && !nodeAvailable) throw taskError("--backend node needs the embedded node (node/src/index.ts), which is not in this checkout; use --backend direct.");
+  if (p.choice !== "direct" && nodeAvailable) {
+    const { NodeIotBackend } = await import("./iot-node-backend.js");
+    return await NodeIotBackend.start(hre, p);
+  }
+  if (p.choice === "auto") p.print("note: the embedded node is not available; IoT readings are encrypted and committed in-process (--backend direct)");
+  return new DirectIotBackend(p);
+}

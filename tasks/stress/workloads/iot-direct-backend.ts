@@ -1,0 +1,206 @@
+// The in-process IoT path, used when the embedded node is not available:
+// verifies the device signature, encrypts in two layers (AES-256-GCM, then
+// ChaCha20-Poly1305 over that, AAD = device name), takes SHA-256 of the
+// final ciphertext as the proof hash (the predecessor's scheme) and commits
+// it per reading (commitProof), in Merkle batches (commitBatch) or the
+// predecessor's way (submitResult with the ciphertext).
+import type { Abi, Hex, LocalAccount } from "viem";
+
+import { createCipheriv, createHash, createPublicKey, randomBytes, verify } from "node:crypto";
+
+import { encodeFunctionData, keccak256, toHex } from "viem";
+
+import { buildMerkleTree, getMerkleProof } from "../../../node/src/merkle/merkle-tree.js";
+import { SendFailedError, WalletPool, type ChainSender } from "../engine/chain-sender.js";
+import type { CommitInfo, CommitMode, IotBackend, IotBackendStats } from "./iot-backend.js";
+import { readingMessage, type SimDevice, type SimReading } from "./iot-devices.js";
+
+const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+interface PendingReading {
+  readonly proofHash: Hex;
+  readonly deviceId: Hex;
+  readonly resolve: (info: CommitInfo) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface CommittedRef {
+  readonly proofHash: Hex;
+  readonly batchId?: Hex;
+  readonly index?: number;
+  readonly proof?: Hex[];
+}
+
+export interface DirectBackendParameters {
+  readonly sender: ChainSender;
+  readonly contract: Hex;
+  readonly abi: Abi;
+  readonly operators: readonly LocalAccount[];
+  readonly commitMode: CommitMode;
+  /** Batch mode: commit when this many readings wait, or after batchWaitMs. */
+  readonly batchSize: number;
+  readonly batchWaitMs: number;
+  readonly runTag: string;
+}
+
+export class DirectIotBackend implements IotBackend {
+  readonly kind = "direct";
+  readonly commitMode: CommitMode;
+  readonly #p: DirectBackendParameters;
+  readonly #operators: WalletPool<LocalAccount>;
+  readonly #aesKey = randomBytes(32);
+  readonly #chachaKey = randomBytes(32);
+  #pending: PendingReading[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #committed: CommittedRef[] = [];
+  #batchSeq = 0;
+  #stats = { readingsCommitted: 0, commitTransactions: 0, commitGasUsed: 0n, batches: 0 };
+
+  constructor(params: DirectBackendParameters) {
+    this.#p = params;
+    this.commitMode = params.commitMode;
+    this.#operators = new WalletPool<LocalAccount>(params.operators);
+    if (this.#operators.size === 0) throw new Error("IoT commits need at least one iot_operator wallet");
+  }
+
+  async #call(functionName: string, args: readonly unknown[]): Promise<{ hash: Hex; gasUsed: bigint }> {
+    const data = encodeFunctionData({ abi: this.#p.abi, functionName, args });
+    return await this.#operators.with(async (operator) => {
+      const { hash, receipt } = await this.#p.sender.send({ from: operator, to: this.#p.contract, data });
+      return { hash, gasUsed: receipt.gasUsed };
+    });
+  }
+
+  async registerDevice(device: SimDevice): Promise<{ txHash: string; gasUsed?: bigint }> {
+    const { hash, gasUsed } = await this.#call("registerDevice", [device.deviceId, device.owner]);
+    device.registered = true;
+    return { txHash: hash, gasUsed };
+  }
+
+  #seal(reading: SimReading): Buffer {
+    const aad = Buffer.from(reading.device.name, "utf8");
+    const n1 = randomBytes(12);
+    const aes = createCipheriv("aes-256-gcm", this.#aesKey, n1);
+    aes.setAAD(aad);
+    const c1 = Buffer.concat([n1, aes.update(reading.data), aes.final(), aes.getAuthTag()]);
+    const n2 = randomBytes(12);
+    const chacha = createCipheriv("chacha20-poly1305", this.#chachaKey, n2, { authTagLength: 16 });
+    chacha.setAAD(aad, { plaintextLength: c1.length });
+    return Buffer.concat([n2, chacha.update(c1), chacha.final(), chacha.getAuthTag()]);
+  }
+
+  submitReading(reading: SimReading): { accepted: Promise<void>; committed: Promise<CommitInfo> } {
+    const { device } = reading;
+    const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, Buffer.from(device.publicKeyHex, "hex")]), format: "der", type: "spki" });
+    if (!verify(null, readingMessage(device.name, reading.counter, reading.data), key, Buffer.from(reading.signatureHex, "hex"))) {
+      const error = new Error(`bad signature from ${device.name}`);
+      return { accepted: Promise.reject(error), committed: Promise.reject(error) };
+    }
+    const sealed = this.#seal(reading);
+    const proofHash = toHex(createHash("sha256").update(sealed).digest());
+    let committed: Promise<CommitInfo>;
+    if (this.commitMode === "batch") {
+      committed = new Promise<CommitInfo>((resolve, reject) => {
+        this.#pending.push({ proofHash, deviceId: device.deviceId, resolve, reject });
+      });
+      if (this.#pending.length >= this.#p.batchSize) this.#flush();
+      else this.#timer ??= setTimeout(() => this.#flush(), this.#p.batchWaitMs);
+    } else {
+      committed = this.#track(
+        (async () => {
+          const { hash, gasUsed } =
+            this.commitMode === "proof"
+              ? await this.#call("commitProof", [proofHash, device.deviceId])
+              : await this.#call("submitResult", [proofHash, [...sealed], proofHash]);
+          this.#note(1, gasUsed);
+          this.#committed.push({ proofHash });
+          return { txHash: hash, gasShare: gasUsed };
+        })(),
+      );
+    }
+    return { accepted: Promise.resolve(), committed };
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    const settled: Promise<void> = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inFlight.add(settled);
+    void settled.finally(() => this.#inFlight.delete(settled));
+    return promise;
+  }
+
+  #note(readings: number, gasUsed: bigint): void {
+    this.#stats.readingsCommitted += readings;
+    this.#stats.commitTransactions++;
+    this.#stats.commitGasUsed += gasUsed;
+  }
+
+  /** Commits the waiting readings as one Merkle batch. */
+  #flush(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const tree = buildMerkleTree(batch.map((r) => r.proofHash));
+    const batchId = keccak256(toHex(`batch:${this.#p.runTag}:${++this.#batchSeq}`));
+    void this.#track(
+      (async () => {
+        try {
+          const { hash, gasUsed } = await this.#call("commitBatch", [batchId, tree.root, batch.length]);
+          this.#note(batch.length, gasUsed);
+          this.#stats.batches++;
+          const share = gasUsed / BigInt(batch.length);
+          batch.forEach((r, index) => {
+            this.#committed.push({ proofHash: r.proofHash, batchId, index, proof: getMerkleProof(tree, index) });
+            r.resolve({ txHash: hash, gasShare: share });
+          });
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          for (const r of batch) r.reject(failure instanceof SendFailedError ? failure : new Error(failure.message));
+        }
+      })(),
+    );
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    this.#flush();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.all([...this.#inFlight]), deadline]);
+  }
+
+  async verifyOnChain(sample: number): Promise<number> {
+    const client = this.#p.sender.context.publicClient;
+    const step = Math.max(1, Math.floor(this.#committed.length / Math.max(1, sample)));
+    let ok = 0;
+    for (let i = 0; i < this.#committed.length && i / step < sample; i += step) {
+      const ref = this.#committed[i]!;
+      try {
+        if (ref.batchId !== undefined) {
+          const found = await client.readContract({ address: this.#p.contract, abi: this.#p.abi, functionName: "verifyInclusion", args: [ref.batchId, ref.proofHash, ref.index, ref.proof] });
+          if (found === true) ok++;
+        } else if (this.commitMode === "legacy") {
+          const result = (await client.readContract({ address: this.#p.contract, abi: this.#p.abi, functionName: "getResult", args: [ref.proofHash] })) as readonly unknown[];
+          if (result[1] === ref.proofHash) ok++;
+        } else {
+          const found = await client.readContract({ address: this.#p.contract, abi: this.#p.abi, functionName: "isProofCommitted", args: [ref.proofHash] });
+          if (found === true) ok++;
+        }
+      } catch {
+        // counted as not verified
+      }
+    }
+    return ok;
+  }
+
+  stats(): IotBackendStats {
+    return { ...this.#stats };
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+}
