@@ -229,3 +229,32 @@ describe("hardhat-stylus execution through viem", function () {
     }
   });
 });
+
+describe("hardhat-stylus raw transaction hashes", function () {
+  it("answers with the hash of the signed bytes and finds the receipt and transaction under it", async function () {
+    const connection = await network.create();
+    try {
+      const counter = await deployCounter(connection);
+      const pub = await connection.viem.getPublicClient();
+      const wallet = await localWallet(connection);
+      const request = await wallet.prepareTransactionRequest({
+        to: counter,
+        data: encodeFunctionData({ abi: counterAbi, functionName: "increment" }),
+      });
+      const serialized = await wallet.signTransaction(request);
+      const { keccak256 } = await import("viem");
+      const hash = await wallet.sendRawTransaction({ serializedTransaction: serialized });
+      expect(hash).to.equal(keccak256(serialized));
+      const receipt = await pub.waitForTransactionReceipt({ hash });
+      expect(receipt.transactionHash).to.equal(hash);
+      expect(receipt.logs[0]?.transactionHash).to.equal(hash);
+      const tx = await pub.getTransaction({ hash });
+      expect(tx.hash).to.equal(hash);
+      expect(tx.input).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+      const block = await pub.getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true });
+      expect(block.transactions[0]?.input).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+    } finally {
+      await connection.close();
+    }
+  });
+});

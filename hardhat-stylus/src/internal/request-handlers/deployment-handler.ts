@@ -10,6 +10,7 @@ import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { rewriteStylusDeployment } from "../chain/deployment-rewrite.js";
+import { sendWithAlias } from "../chain/transaction-aliases.js";
 
 import { errorResponse, resultResponse } from "./responses.js";
 import { checkRawTransaction, readTransaction, TransactionParamsError, TRANSACTION_METHODS } from "./transaction-params.js";
@@ -61,17 +62,20 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
     }
 
     const impersonate = tx.raw !== undefined;
-    if (impersonate) await rpc.impersonate(from);
-    let hash: Hex;
-    try {
-      hash = await rpc.sendTransaction(send);
-    } finally {
-      if (impersonate) await rpc.stopImpersonating(from);
-    }
-    const receipt = await rpc.getReceipt(hash);
-    if (receipt?.status === "0x1" && receipt.contractAddress !== null) {
-      await rpc.setCode(receipt.contractAddress, bytesToHex(deployment.code));
-    }
+    const hash = await sendWithAlias(rpc, tx.raw?.hash, async () => {
+      if (impersonate) await rpc.impersonate(from);
+      let mined: Hex;
+      try {
+        mined = await rpc.sendTransaction(send);
+      } finally {
+        if (impersonate) await rpc.stopImpersonating(from);
+      }
+      const receipt = await rpc.getReceipt(mined);
+      if (receipt?.status === "0x1" && receipt.contractAddress !== null) {
+        await rpc.setCode(receipt.contractAddress, bytesToHex(deployment.code));
+      }
+      return mined;
+    });
     return resultResponse(request, hash);
   }
 }

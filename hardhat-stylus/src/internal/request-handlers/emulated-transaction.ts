@@ -13,6 +13,7 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 import { estimateTransactionGas, mineOutcome } from "../chain/mined-transaction.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
+import { sendWithAlias } from "../chain/transaction-aliases.js";
 
 import { errorResponse, resultResponse, revertResponse } from "./responses.js";
 import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
@@ -65,7 +66,7 @@ export async function runEmulatedTransaction(
           : revertResponse(request, outcome.returnData, outcome.reason);
       case "eth_sendTransaction":
       case "eth_sendRawTransaction": {
-        const hash = await mineOutcome({
+        const hash = await sendWithAlias(rpc, tx.raw?.hash, async () => await mineOutcome({
           rpc,
           from: env.from,
           to,
@@ -77,7 +78,7 @@ export async function runEmulatedTransaction(
           originalInput: tx.data,
           outcome,
           impersonate: tx.raw !== undefined,
-        });
+        }));
         return resultResponse(request, hash);
       }
     }
