@@ -18,6 +18,7 @@ export const stressTask = task(
   .addOption({ name: "html", description: "HTML report (default: beside the report)", defaultValue: "" })
   .addOption({ name: "backend", description: "IoT ingest: auto (the embedded node when available), node or direct (in-process encrypt + commit)", defaultValue: "auto" })
   .addOption({ name: "seed", description: "Seed of the pseudo-random amounts and readings", type: ArgumentType.INT, defaultValue: 1 })
+  .addOption({ name: "minTps", description: "Extra target: confirmed operations per second over the whole run", defaultValue: "" })
   .addFlag({ name: "strict", description: "Exit non-zero when any target is missed" })
   .addFlag({ name: "plain", description: "Print a status line every 10 s instead of the live table" })
   .addFlag({ name: "noFund", description: "Do not top up the wallet set before running (local chains fund automatically)" })

@@ -19,6 +19,7 @@ export interface StressActionArguments {
   html: string;
   backend: string;
   seed: number;
+  minTps: string;
   strict: boolean;
   plain: boolean;
   noFund: boolean;
@@ -37,6 +38,8 @@ export interface StressOptions {
   readonly htmlFile: string;
   readonly backend: "auto" | "node" | "direct";
   readonly seed: number;
+  /** Extra target: confirmed operations per second over the run (0 = none). */
+  readonly minTxPerSec: number;
   readonly strict: boolean;
   readonly plain: boolean;
   readonly fund: boolean;
@@ -49,6 +52,13 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 function intIn(name: string, value: number, lo: number, hi: number): number {
   if (!Number.isInteger(value) || value < lo || value > hi) throw taskError(`--${name} ${value} is out of range; use an integer from ${lo} to ${hi}.`);
+  return value;
+}
+
+function parseMinTps(text: string): number {
+  if (text.trim() === "") return 0;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw taskError(`--min-tps "${text}" is not a number of operations per second (e.g. 50).`);
   return value;
 }
 
@@ -69,6 +79,7 @@ export function parseStressOptions(args: StressActionArguments, root: string): S
     htmlFile: args.html === "" ? `${base}.html` : resolve(root, args.html),
     backend: oneOf("backend", args.backend, ["auto", "node", "direct"] as const),
     seed: intIn("seed", args.seed, 0, 2 ** 31 - 1),
+    minTxPerSec: parseMinTps(args.minTps),
     strict: args.strict,
     plain: args.plain,
     fund: !args.noFund,

@@ -206,6 +206,7 @@ export async function runStress(hre: HardhatRuntimeEnvironment, options: StressO
     },
     domain(),
     { json: rel(files.json), csv: rel(files.csv), html: rel(files.html) },
+    { minTxPerSec: options.minTxPerSec },
   );
   for (const file of Object.values(files)) await mkdir(dirname(file), { recursive: true });
   await writeFile(files.csv, renderTxLogCsv(recorder.records));

@@ -160,6 +160,7 @@ export function buildReport(
   run: RunInfo,
   domain: DomainStats,
   files: StressReport["files"],
+  extra: { minTxPerSec?: number } = {},
 ): StressReport {
   const metrics = predecessorMetrics(recorder, domain);
   const elapsed = Math.max(recorder.elapsedSec(), 1e-9);
@@ -192,6 +193,9 @@ export function buildReport(
     ...WORKLOADS.map((w) => target(`${w} success rate`, `workloads.${w}.success_rate`, ">=", PREDECESSOR_TARGETS.success_rate, workloads[w].success_rate)),
     ...WORKLOADS.map((w) => target(`${w} confirmed operations`, `workloads.${w}.confirmed`, ">=", 1, workloads[w].confirmed)),
   ];
+  if (extra.minTxPerSec !== undefined && extra.minTxPerSec > 0) {
+    targets.push(target("Throughput (--min-tps)", "tx_per_sec", ">=", extra.minTxPerSec, metrics.successful_operations / elapsed));
+  }
   return {
     schema: "lcore-stress-report/1",
     run: { ...run, endedAt: new Date().toISOString(), durationSec: elapsed },
