@@ -19,6 +19,7 @@ import type {
   Hex,
 } from "../../../hardhat-stylus/src/internal/runtime/types.js";
 import { keccak256, normWord, toHex } from "../../../hardhat-stylus/src/internal/runtime/bytes.js";
+import { VM_HOOKS } from "../../../hardhat-stylus/src/internal/wasm/hostio-signatures.js";
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabtPromise: Promise<Wabt> | undefined;
@@ -161,4 +162,37 @@ export function word(value: bigint): Hex {
 /** WAT data-string escape of bytes ("\\01\\02..."). */
 export function watBytes(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+/** Import declarations for the named vm_hooks functions, with Nitro's exact signatures (`$name`). */
+export function hostImports(names: string[]): string {
+  return names
+    .map((name) => {
+      const sig = VM_HOOKS[name];
+      if (sig === undefined) throw new Error(`unknown hostio ${name}`);
+      const params = sig.params.length > 0 ? ` (param ${sig.params.join(" ")})` : "";
+      const results = sig.results.length > 0 ? ` (result ${sig.results.join(" ")})` : "";
+      return `(import "vm_hooks" "${name}" (func $${name}${params}${results}))`;
+    })
+    .join("\n  ");
+}
+
+/**
+ * A Stylus program in WAT: imports the host functions the body calls (`$name`),
+ * exports memory (1 page, fixed) and `user_entrypoint` whose body is `body`
+ * (it must leave an i32 status). `extra` adds module fields (data, funcs).
+ */
+export function program(body: string, options: { hostios?: string[]; extra?: string; memory?: string; locals?: string } = {}): string {
+  const used = options.hostios ?? Object.keys(VM_HOOKS).filter((n) => new RegExp(`\\$${n}\\b`).test(body + (options.extra ?? "")));
+  return `(module
+  ${hostImports(used)}
+  (memory (export "memory") ${options.memory ?? "1 1"})
+  ${options.extra ?? ""}
+  (func (export "user_entrypoint") (param $len i32) (result i32) ${options.locals ?? ""}
+    ${body}))`;
+}
+
+/** Asserts lo <= value <= hi for bigints (chai's numeric assertions are typed for numbers only). */
+export function expectBetween(value: bigint, lo: bigint, hi: bigint, label = "value"): void {
+  if (value < lo || value > hi) throw new Error(`${label} ${value} is not within [${lo}, ${hi}]`);
 }

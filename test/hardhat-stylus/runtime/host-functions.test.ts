@@ -17,6 +17,7 @@ import {
   wat,
   watBytes,
   word,
+  expectBetween,
 } from "./helpers.js";
 
 const U256_MAX = (1n << 256n) - 1n;
@@ -139,11 +140,11 @@ describe("Stylus host functions (Nitro semantics)", () => {
       chain.setStorage(PROGRAM, 0n, 41n);
       const read = await runWasm(counter, { chain, context: { calldata: op(0) } });
       const write = await runWasm(counter, { chain, context: { calldata: op(1) } });
-      expect(read.gasUsed).to.be.greaterThanOrEqual(2100n).and.lessThan(2200n);
-      expect(write.gasUsed - read.gasUsed).to.be.greaterThanOrEqual(2900n).and.lessThan(3000n);
+      expectBetween(read.gasUsed, 2100n, 2199n, "read gas");
+      expectBetween(write.gasUsed - read.gasUsed, 2900n, 2999n, "reset gas");
       const fresh = await runWasm(counter, { context: { calldata: op(1) } });
       // 0 -> 1 is an SSTORE set: 20000
-      expect(fresh.gasUsed).to.be.greaterThanOrEqual(22_100n).and.lessThan(22_200n);
+      expectBetween(fresh.gasUsed, 22_100n, 22_199n, "set gas");
     });
 
     it("computes the EIP-3529 refund of clearing a slot", async () => {
@@ -205,7 +206,7 @@ describe("Stylus host functions (Nitro semantics)", () => {
     it("charges 375 + 375 per topic + 8 per data byte", async () => {
       const a = await runWasm(await wat(logProgram(0, 3)));
       const b = await runWasm(await wat(logProgram(2, 67)));
-      expect(b.gasUsed - a.gasUsed).to.be.within(750n, 755n);
+      expectBetween(b.gasUsed - a.gasUsed, 750n, 755n, "log gas");
     });
 
     it("more than 4 topics reverts (bad topic data)", async () => {
@@ -278,10 +279,10 @@ describe("Stylus host functions (Nitro semantics)", () => {
       const gas1 = dv.getBigUint64(0, true);
       const ink = dv.getBigUint64(8, true);
       const gas2 = dv.getBigUint64(16, true);
-      expect(gas1).to.be.lessThan(1_000_000n).and.greaterThan(999_000n);
-      expect(ink / 10_000n).to.be.lessThanOrEqual(gas1);
-      expect(gas2).to.be.lessThanOrEqual(ink / 10_000n);
-      expect(r.gasUsed).to.be.greaterThan(1_000_000n - gas2 - 1n);
+      expectBetween(gas1, 999_001n, 999_999n, "gas left");
+      expectBetween(ink / 10_000n, 0n, gas1, "ink left in gas");
+      expectBetween(gas2, 0n, ink / 10_000n, "gas left later");
+      expectBetween(r.gasUsed, 1_000_000n - gas2, 1_000_000n, "gas used");
     });
   });
 
@@ -299,8 +300,8 @@ describe("Stylus host functions (Nitro semantics)", () => {
       const a = await runWasm(once, { chain });
       const b = await runWasm(twice, { chain });
       expect(bigintFromBytes(a.output)).to.equal(10n ** 18n);
-      expect(a.gasUsed).to.be.within(2600n, 2620n);
-      expect(b.gasUsed - a.gasUsed).to.be.within(100n, 110n);
+      expectBetween(a.gasUsed, 2600n, 2620n, "cold balance gas");
+      expectBetween(b.gasUsed - a.gasUsed, 100n, 110n, "warm balance gas");
     });
 
     it("account_code copies the overlap of [offset, offset+size) and returns the byte count", async () => {
@@ -404,7 +405,7 @@ describe("Stylus host functions (Nitro semantics)", () => {
       expect(r.success).to.equal(true);
       expect(r.hostCalls).to.deep.equal(["pay_for_memory_grow"]);
       // 1 open page + 3 new = 4; 2 free pages => 2 paid pages at 1000 gas
-      expect(r.gasUsed).to.be.within(2000n, 2010n);
+      expectBetween(r.gasUsed, 2000n, 2010n, "memory grow gas");
     });
   });
 

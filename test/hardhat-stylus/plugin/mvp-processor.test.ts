@@ -1,0 +1,139 @@
+// The real MVPIoTProcessor Stylus artifact on the in-process network through
+// plain viem: deploy with the Stylus init code, activate, drive proof commits
+// from node-held and raw-signing accounts, read events and custom errors, and
+// compare with the Solidity twin on the same network.
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { expect } from "chai";
+import { network } from "hardhat";
+import { BaseError, bytesToHex, ContractFunctionRevertedError, keccak256, toHex, type Address } from "viem";
+
+import { mvpIoTProcessorAbi } from "../../../contracts-stylus/artifacts/abi.js";
+import { buildStylusInitCode } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
+import { localWallet } from "../helpers/counter-setup.js";
+import { loadMvpDeployedCode } from "../helpers/mvp-artifact.js";
+
+const DEVICE = keccak256(toHex("device-1"));
+
+describe("hardhat-stylus with the MVPIoTProcessor artifact", function () {
+  let connection: NetworkConnection;
+  let program: Address;
+  let code: Uint8Array | undefined;
+
+  before(async function () {
+    code = await loadMvpDeployedCode();
+    if (code === undefined) this.skip();
+    connection = await network.create();
+  });
+
+  after(async function () {
+    await connection?.close();
+  });
+
+  it("deploys with viem's deployContract (Stylus init code) and activates", async function () {
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const hash = await wallet!.deployContract({ abi: mvpIoTProcessorAbi, bytecode: bytesToHex(buildStylusInitCode(code!)) });
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    expect(receipt.status).to.equal("success");
+    program = receipt.contractAddress!;
+    expect(await pub.getCode({ address: program })).to.equal(bytesToHex(code!));
+    expect(await connection.stylus.isActivated(program)).to.equal(false);
+    const activation = await connection.stylus.activate(program);
+    expect(activation.dataFee > 0n).to.equal(true);
+    expect(await connection.stylus.isActivated(program)).to.equal(true);
+  });
+
+  it("initialises, registers a device and commits proofs with events, like the EVM twin", async function () {
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const owner = wallet!.account.address;
+    const evm = await connection.viem.deployContract("MVPIoTProcessorEvm");
+    for (const address of [program, evm.address]) {
+      for (const [functionName, args] of [
+        ["initialize", [owner]],
+        ["registerDevice", [DEVICE, owner]],
+        ["commitProof", [keccak256(toHex("p1")), DEVICE]],
+      ] as const) {
+        const hash = await wallet!.writeContract({ address, abi: mvpIoTProcessorAbi, functionName, args } as never);
+        expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+      }
+    }
+    for (const address of [program, evm.address]) {
+      expect(await pub.readContract({ address, abi: mvpIoTProcessorAbi, functionName: "isProofCommitted", args: [keccak256(toHex("p1"))] })).to.equal(true);
+      const [deviceId, submitter] = await pub.readContract({
+        address,
+        abi: mvpIoTProcessorAbi,
+        functionName: "getProof",
+        args: [keccak256(toHex("p1"))],
+      });
+      expect(deviceId).to.equal(DEVICE);
+      expect(submitter).to.equal(owner);
+      const events = await pub.getContractEvents({ address, abi: mvpIoTProcessorAbi, eventName: "ProofCommitted", fromBlock: 0n });
+      expect(events).to.have.length(1);
+      expect(events[0]!.args.device_id).to.equal(DEVICE);
+    }
+    const totals = await pub.readContract({ address: program, abi: mvpIoTProcessorAbi, functionName: "totals" });
+    expect(totals).to.deep.equal(await pub.readContract({ address: evm.address, abi: mvpIoTProcessorAbi, functionName: "totals" }));
+  });
+
+  it("reverts a second commit with ProofAlreadyCommitted, decoded by viem", async function () {
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    try {
+      await pub.simulateContract({
+        address: program,
+        abi: mvpIoTProcessorAbi,
+        functionName: "commitProof",
+        args: [keccak256(toHex("p1")), DEVICE],
+        account: wallet!.account,
+      });
+      expect.fail("should revert");
+    } catch (error) {
+      const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError;
+      expect(revert.data?.errorName).to.equal("ProofAlreadyCommitted");
+    }
+  });
+
+  it("accepts commits from an authorised raw-signing submitter and rejects unauthorised ones", async function () {
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const local = await localWallet(connection);
+    try {
+      await pub.simulateContract({
+        address: program,
+        abi: mvpIoTProcessorAbi,
+        functionName: "commitProof",
+        args: [keccak256(toHex("p2")), DEVICE],
+        account: local.account,
+      });
+      expect.fail("should revert");
+    } catch (error) {
+      const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError;
+      expect(revert.data?.errorName).to.equal("AccessUnauthorized");
+    }
+    await pub.waitForTransactionReceipt({
+      hash: await wallet!.writeContract({
+        address: program,
+        abi: mvpIoTProcessorAbi,
+        functionName: "setSubmitter",
+        args: [local.account.address, true],
+      }),
+    });
+    const hash = await local.writeContract({
+      address: program,
+      abi: mvpIoTProcessorAbi,
+      functionName: "commitProof",
+      args: [keccak256(toHex("p2")), DEVICE],
+    });
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    expect(receipt.status).to.equal("success");
+    const [, submitter] = await pub.readContract({
+      address: program,
+      abi: mvpIoTProcessorAbi,
+      functionName: "getProof",
+      args: [keccak256(toHex("p2"))],
+    });
+    expect(submitter).to.equal(local.account.address);
+  });
+});
