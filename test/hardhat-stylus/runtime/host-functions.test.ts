@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { bigintFromBytes, keccak256 } from "../../../hardhat-stylus/src/internal/runtime/bytes.js";
 import {
   COINBASE,
+  expectBetween,
   FakeChain,
   fixture,
   hex,
@@ -17,7 +18,6 @@ import {
   wat,
   watBytes,
   word,
-  expectBetween,
 } from "./helpers.js";
 
 const U256_MAX = (1n << 256n) - 1n;
