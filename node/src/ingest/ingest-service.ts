@@ -1,0 +1,205 @@
+// The ingest hot path: authenticate a signed reading (device known, counter
+// fresh, Ed25519 signature, rate), encrypt it into an envelope, hash it, and
+// persist it with its outbox row. Readings arriving in the same event-loop
+// turn are written in one SQLite transaction (group commit); a caller's
+// promise resolves only after its row is durable, so a 202 never covers data
+// that could be lost.
+import { DeviceRateLimitedError, ReplayedCounterError, BadSignatureError } from "../errors/device.js";
+import { ValidationError } from "../errors/request.js";
+import { verifyReadingSignature, type SignedReading } from "../crypto/device-signature.js";
+import { sealEnvelope, type CryptoEngine } from "../crypto/envelope.js";
+import type { Keyring } from "../crypto/keyring.js";
+import { proofHashOf } from "../crypto/proof-hash.js";
+import type { DeviceRegistry } from "../devices/device-registry.js";
+import type { Store } from "../store/index.js";
+import type { CommitMode, NewReading } from "../store/readings-repository.js";
+import type { Hex } from "viem";
+
+export interface IngestResult {
+  reading_id: number;
+  device_id: string;
+  counter: number;
+  proof_hash: Hex;
+  status: "pending";
+}
+
+export interface IngestOptions {
+  mode: CommitMode;
+  engine: CryptoEngine;
+  /** Largest accepted reading in bytes (decoded). */
+  maxDataBytes: number;
+  /** Per-device sustained rate (readings/s); 0 disables the limit. */
+  devicePerSecond: number;
+  deviceBurst: number;
+  /** Most readings written in one transaction. */
+  maxGroup: number;
+}
+
+interface Pending {
+  row: NewReading;
+  resolve: (r: IngestResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface IngestHooks {
+  onAccepted?: (count: number) => void;
+  onRefused?: (code: string) => void;
+}
+
+export class IngestService {
+  readonly #store: Store;
+  readonly #devices: DeviceRegistry;
+  readonly #keyring: Keyring;
+  readonly #options: IngestOptions;
+  readonly #hooks: IngestHooks;
+  #queue: Pending[] = [];
+  #scheduled = false;
+
+  constructor(store: Store, devices: DeviceRegistry, keyring: Keyring, options: IngestOptions, hooks: IngestHooks = {}) {
+    this.#store = store;
+    this.#devices = devices;
+    this.#keyring = keyring;
+    this.#options = options;
+    this.#hooks = hooks;
+  }
+
+  /** Authenticates and encrypts; throws the 4xx errors; returns the row to persist. */
+  #prepare(reading: SignedReading, now: number): NewReading {
+    const { device_id, counter, data, signature } = reading;
+    const encoding = reading.encoding ?? "utf8";
+    if (!Number.isSafeInteger(counter) || counter < 1) {
+      throw new ValidationError({ issues: [{ path: "counter", message: "expected an integer >= 1" }] });
+    }
+    const bytes = Buffer.from(data, encoding);
+    if (bytes.length > this.#options.maxDataBytes) {
+      throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${bytes.length}` }] });
+    }
+    const device = this.#devices.get(device_id);
+    if (counter <= device.lastCounter) {
+      throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
+    }
+    if (!verifyReadingSignature({ publicKey: device.publicKey, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
+      throw new BadSignatureError({ deviceId: device_id, counter });
+    }
+    if (this.#options.devicePerSecond > 0) {
+      const refill = ((now - device.refilledAt) / 1000) * this.#options.devicePerSecond;
+      device.tokens = Math.min(this.#options.deviceBurst, device.tokens + refill);
+      device.refilledAt = now;
+      if (device.tokens < 1) throw new DeviceRateLimitedError({ deviceId: device_id, perSecond: this.#options.devicePerSecond });
+      device.tokens -= 1;
+    }
+    device.lastCounter = counter;
+    const keys = this.#keyring.current;
+    const envelope = sealEnvelope({ keys, deviceId: device_id, counter, plaintext: bytes, engine: this.#options.engine });
+    bytes.fill(0);
+    return {
+      device_id,
+      counter,
+      key_id: keys.keyIdHex,
+      envelope,
+      proof_hash: proofHashOf(envelope),
+      mode: this.#options.mode,
+      received_at: now,
+    };
+  }
+
+  #persist(rows: readonly NewReading[]): number[] {
+    const s = this.#store;
+    const kind = this.#options.mode === "proof" ? "commit_proof" : this.#options.mode === "legacy" ? "submit_result" : undefined;
+    return s.transaction(() => {
+      const ids: number[] = [];
+      const counters = new Map<string, number>();
+      for (const row of rows) {
+        const id = s.readings.insert(row);
+        ids.push(id);
+        if (kind !== undefined) s.outbox.enqueue(kind, String(id), row.received_at);
+        counters.set(row.device_id, Math.max(counters.get(row.device_id) ?? 0, row.counter));
+      }
+      for (const [deviceId, counter] of counters) s.devices.raiseCounter(deviceId, counter);
+      return ids;
+    });
+  }
+
+  /**
+   * Accepts one signed reading. Resolves once it is durable in SQLite (queued
+   * for commit); rejects with a typed 4xx error for bad input.
+   */
+  ingest(reading: SignedReading): Promise<IngestResult> {
+    let row: NewReading;
+    try {
+      row = this.#prepare(reading, Date.now());
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.#queue.push({ row, resolve, reject });
+      if (this.#queue.length >= this.#options.maxGroup) this.#flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /**
+   * Accepts many readings in one transaction (a gateway's upload); returns one
+   * outcome per reading, in order. Refused readings do not stop the others.
+   */
+  ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] {
+    const now = Date.now();
+    const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
+    const rows: NewReading[] = [];
+    const slots: number[] = [];
+    for (const reading of readings) {
+      try {
+        rows.push(this.#prepare(reading, now));
+        slots.push(outcomes.length);
+        outcomes.push({ ok: false, error: undefined });
+      } catch (error) {
+        this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (rows.length === 0) return outcomes;
+    let ids: number[];
+    try {
+      ids = this.#persist(rows);
+    } catch (error) {
+      for (const row of rows) this.#devices.reloadCounter(row.device_id);
+      for (const slot of slots) outcomes[slot] = { ok: false, error };
+      return outcomes;
+    }
+    rows.forEach((row, i) => {
+      outcomes[slots[i]!] = { ok: true, result: resultOf(row, ids[i]!) };
+    });
+    this.#hooks.onAccepted?.(rows.length);
+    return outcomes;
+  }
+
+  /** Writes everything queued now (also called on close). */
+  flush(): void {
+    this.#flush();
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    let ids: number[];
+    try {
+      ids = this.#persist(batch.map((p) => p.row));
+    } catch (error) {
+      for (const p of batch) this.#devices.reloadCounter(p.row.device_id);
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    this.#hooks.onAccepted?.(batch.length);
+    batch.forEach((p, i) => p.resolve(resultOf(p.row, ids[i]!)));
+  }
+}
+
+function resultOf(row: NewReading, id: number): IngestResult {
+  return { reading_id: id, device_id: row.device_id, counter: row.counter, proof_hash: row.proof_hash as Hex, status: "pending" };
+}

@@ -1,0 +1,90 @@
+// What GET /readings/:id (and node.getReading) shows: status, commitment
+// receipt, and for batched readings the batch and the Merkle inclusion proof
+// that the contract's verifyInclusion accepts.
+import type { Hex } from "viem";
+
+import { openEnvelope, type CryptoEngine } from "../crypto/envelope.js";
+import type { Keyring } from "../crypto/keyring.js";
+import { ReadingNotFoundError } from "../errors/request.js";
+import { buildMerkleTree, getMerkleProof } from "../merkle/merkle-tree.js";
+import type { Store } from "../store/index.js";
+
+export interface ReadingView {
+  id: number;
+  device_id: string;
+  counter: number;
+  proof_hash: string;
+  key_id: string;
+  mode: "proof" | "batch" | "legacy";
+  status: "pending" | "batched" | "committed" | "failed";
+  tx_hash: string | null;
+  block_number: number | null;
+  gas_used: number | null;
+  received_at: string;
+  committed_at: string | null;
+  envelope_bytes: number;
+  batch: null | {
+    batch_id: string;
+    root: string;
+    count: number;
+    leaf_index: number;
+    merkle_proof: string[];
+    status: string;
+    gas_used: number | null;
+  };
+  outbox: null | { status: string; attempts: number; last_error: string | null };
+  /** Only for an authorised read with decrypt requested: the data as UTF-8 and as base64. */
+  data?: string;
+  data_base64?: string;
+}
+
+export function viewReading(
+  store: Store,
+  id: number,
+  { decrypt, keyring, engine }: { decrypt?: boolean; keyring?: Keyring; engine?: CryptoEngine } = {},
+): ReadingView {
+  const r = store.readings.get(id);
+  if (r === undefined) throw new ReadingNotFoundError({ id });
+  let batch: ReadingView["batch"] = null;
+  if (r.batch_id !== null && r.leaf_index !== null) {
+    const b = store.batches.get(r.batch_id);
+    const tree = buildMerkleTree(store.readings.batchProofHashes(r.batch_id) as Hex[]);
+    batch = {
+      batch_id: r.batch_id,
+      root: tree.root,
+      count: tree.count,
+      leaf_index: r.leaf_index,
+      merkle_proof: getMerkleProof(tree, r.leaf_index),
+      status: b?.status ?? "pending",
+      gas_used: b?.gas_used ?? null,
+    };
+  }
+  const outboxRow =
+    r.mode === "batch"
+      ? r.batch_id === null ? undefined : store.outbox.getByRef("commit_batch", r.batch_id)
+      : store.outbox.getByRef(r.mode === "proof" ? "commit_proof" : "submit_result", String(r.id));
+  const view: ReadingView = {
+    id: r.id,
+    device_id: r.device_id,
+    counter: r.counter,
+    proof_hash: r.proof_hash,
+    key_id: r.key_id,
+    mode: r.mode,
+    status: r.status,
+    tx_hash: r.tx_hash,
+    block_number: r.block_number,
+    gas_used: r.gas_used,
+    received_at: new Date(r.received_at).toISOString(),
+    committed_at: r.committed_at === null ? null : new Date(r.committed_at).toISOString(),
+    envelope_bytes: r.envelope.length,
+    batch,
+    outbox: outboxRow === undefined ? null : { status: outboxRow.status, attempts: outboxRow.attempts, last_error: outboxRow.last_error },
+  };
+  if (decrypt === true && keyring !== undefined) {
+    const plain = openEnvelope({ keyring, deviceId: r.device_id, counter: r.counter, envelope: r.envelope, engine: engine ?? "noble" });
+    view.data = Buffer.from(plain).toString("utf8");
+    view.data_base64 = Buffer.from(plain).toString("base64");
+    plain.fill(0);
+  }
+  return view;
+}

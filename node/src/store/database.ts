@@ -1,0 +1,81 @@
+// The SQLite handle of the node: better-sqlite3 in WAL mode, foreign keys on,
+// and numbered migrations (migrations/NNN.do.name.sql, undone by
+// NNN.undo.name.sql) applied in order inside one transaction each.
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
+
+interface Migration {
+  version: number;
+  name: string;
+  up: string;
+  down: string | undefined;
+}
+
+function listMigrations(): Migration[] {
+  const files = readdirSync(MIGRATIONS_DIR);
+  const migrations: Migration[] = [];
+  for (const file of files) {
+    const m = /^(\d{3})\.do\.(.+)\.sql$/.exec(file);
+    if (m === null) continue;
+    const undo = `${m[1]}.undo.${m[2]}.sql`;
+    migrations.push({
+      version: Number(m[1]),
+      name: m[2]!,
+      up: readFileSync(new URL(file, MIGRATIONS_DIR), "utf8"),
+      down: files.includes(undo) ? readFileSync(new URL(undo, MIGRATIONS_DIR), "utf8") : undefined,
+    });
+  }
+  return migrations.sort((a, b) => a.version - b.version);
+}
+
+export interface OpenDatabaseParameters {
+  /** File path, or ":memory:". */
+  path: string;
+  /** "NORMAL" (default) survives process crashes; "FULL" also survives power loss. */
+  synchronous?: "NORMAL" | "FULL";
+}
+
+/** Opens (creating if needed) the node database and migrates it to the latest version. */
+export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseParameters): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+/** Applies pending migrations up to `target` (default: latest); returns the resulting version. */
+export function migrate(db: Db, target?: number): number {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  const current = (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
+  const all = listMigrations();
+  const goal = target ?? all.at(-1)?.version ?? 0;
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const forget = db.prepare("DELETE FROM schema_migrations WHERE version = ?");
+  if (goal >= current) {
+    for (const m of all.filter((x) => x.version > current && x.version <= goal)) {
+      db.transaction(() => {
+        db.exec(m.up);
+        record.run(m.version, m.name, Date.now());
+      })();
+    }
+  } else {
+    for (const m of all.filter((x) => x.version <= current && x.version > goal).reverse()) {
+      if (m.down === undefined) throw new Error(`migration ${m.version} has no undo file`);
+      db.transaction(() => {
+        db.exec(m.down!);
+        forget.run(m.version);
+      })();
+    }
+  }
+  return goal;
+}

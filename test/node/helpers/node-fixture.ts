@@ -1,0 +1,62 @@
+// A node on a fresh in-process chain, for tests: temp SQLite, a fixed test
+// master secret and operator token, the processor from deploy-processor.ts.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { network } from "hardhat";
+
+import { createNode, generateDeviceKeyPair, signReading, type LcoreNode, type NodeUserConfig } from "../../../node/src/index.js";
+import { deployProcessor, type DeployedProcessor } from "./deploy-processor.js";
+
+export const TEST_MASTER_SECRET = "0x" + "11".repeat(32);
+export const TEST_TOKEN = "test-operator-token-0123456789";
+
+export interface NodeFixture {
+  node: LcoreNode;
+  processor: DeployedProcessor;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestNode(overrides: Partial<Omit<NodeUserConfig, "chain">> = {}): Promise<NodeFixture> {
+  const connection = await network.create();
+  const processor = await deployProcessor(connection);
+  const dir = mkdtempSync(join(tmpdir(), "lcore-node-test-"));
+  const node = await createNode({
+    chain: processor.clients,
+    dbPath: join(dir, "node.db"),
+    masterSecret: TEST_MASTER_SECRET,
+    apiToken: TEST_TOKEN,
+    logLevel: "silent",
+    autoStart: false,
+    devicePerSecond: 0,
+    committer: { pollIntervalMs: 10, backoff: { baseMs: 10, maxMs: 100 } },
+    ...overrides,
+  });
+  return {
+    node,
+    processor,
+    dir,
+    async close() {
+      await node.close();
+      await connection.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A device registered on the node, with its key and a counter to sign with. */
+export function addDevice(node: LcoreNode, deviceId: string) {
+  const keys = generateDeviceKeyPair();
+  node.registerDevice({ device_id: deviceId, public_key: keys.publicKey });
+  let counter = 0;
+  return {
+    deviceId,
+    keys,
+    next(data: string) {
+      counter += 1;
+      return signReading({ deviceId, counter, data, privateKey: keys.privateKey });
+    },
+  };
+}
