@@ -88,8 +88,8 @@ describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
       rpcUrls: { default: { http: [url] } },
     });
     const pub = createPublicClient({ chain, transport: http(url) });
-    const [nodeAccount] = await pub.request({ method: "eth_accounts" });
-    const nodeWallet = createWalletClient({ chain, transport: http(url), account: nodeAccount! });
+    const [nodeAccount] = await createWalletClient({ chain, transport: http(url) }).getAddresses();
+    const nodeWallet = createWalletClient({ chain, transport: http(url), account: nodeAccount! as Address });
     const deployHash = await nodeWallet.deployContract({ abi: counterAbi, bytecode: await counterInitCode(20) });
     const deployReceipt = await pub.waitForTransactionReceipt({ hash: deployHash });
     program = deployReceipt.contractAddress!;
