@@ -13,6 +13,7 @@ import {
   defineChain,
   encodeFunctionData,
   http,
+  keccak256,
   parseEther,
   type Address,
 } from "viem";
@@ -125,5 +126,21 @@ describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
     }
     const origin = createPublicClient({ transport: http(url) });
     expect(await origin.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(1n);
+  });
+
+  it("on a fork, takes a program as activated when the forked chain's ArbWasm says so (as for Nitro-activated programs)", async function () {
+    const fork = await network.create({ override: { forking: { url, enabled: true } } });
+    try {
+      const pub = await fork.viem.getPublicClient();
+      // Drop the local copy of the record: the program is then only known as active on the forked chain.
+      const code = (await pub.getCode({ address: program }))!;
+      const { activationSlot } = await import("../../../hardhat-stylus/src/internal/activation/activation-store.js");
+      const test = await fork.viem.getTestClient();
+      await test.setStorageAt({ address: ARBWASM_ADDRESS, index: activationSlot(keccak256(code)), value: `0x${"0".repeat(64)}` });
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(1n);
+      expect(await fork.stylus.isActivated(program)).to.equal(true);
+    } finally {
+      await fork.close();
+    }
   });
 });

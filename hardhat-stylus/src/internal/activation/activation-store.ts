@@ -6,7 +6,9 @@ import { encodeAbiParameters, keccak256, numberToHex, type Hex } from "viem";
 
 import type { BlockTag, ChainRpc } from "../chain/chain-rpc.js";
 
-import { ARBWASM_ADDRESS } from "./arbwasm-abi.js";
+import type { RemoteActivationLookup } from "./remote-activation.js";
+
+import { ARBWASM_ADDRESS, STYLUS_PARAMS } from "./arbwasm-abi.js";
 
 /** What the plugin remembers about an activated program (packed into one word). */
 export interface ActivationRecord {
@@ -20,6 +22,8 @@ export interface ActivationRecord {
   footprint: number;
   /** Gas charged on each call to start the program (programInitGas). */
   initGas: number;
+  /** Set when the record comes from the forked chain's ArbWasm (its version there). */
+  remoteVersion?: number;
 }
 
 /** Storage slot of the record of `codehash`: keccak256(abi.encode(codehash, 0)), like a Solidity mapping at slot 0. */
@@ -50,7 +54,21 @@ export function decodeActivationRecord(word: Hex): ActivationRecord {
   };
 }
 
-/** Reads the activation record of `codehash` at `tag`; version 0 means not activated. */
-export async function readActivation(rpc: ChainRpc, codehash: Hex, tag: BlockTag): Promise<ActivationRecord> {
-  return decodeActivationRecord(await rpc.getStorageAt(ARBWASM_ADDRESS, activationSlot(codehash), tag));
+/**
+ * Reads the activation record of `codehash` at `tag`; version 0 means not activated.
+ * On a fork, a missing record is looked up on the forked chain (`remote`): a program Nitro
+ * activated there counts as activated at `now` with unknown sizes.
+ */
+export async function readActivation(
+  rpc: ChainRpc,
+  codehash: Hex,
+  tag: BlockTag,
+  remote?: RemoteActivationLookup,
+  now = 0n,
+): Promise<ActivationRecord> {
+  const record = decodeActivationRecord(await rpc.getStorageAt(ARBWASM_ADDRESS, activationSlot(codehash), tag));
+  if (record.version !== 0 || remote === undefined) return record;
+  const version = await remote(codehash);
+  if (version === undefined || version === 0) return record;
+  return { version: STYLUS_PARAMS.version, activatedAt: now, asmSize: 0, footprint: 0, initGas: 0, remoteVersion: version };
 }

@@ -21,6 +21,8 @@ import type { StateView } from "../chain/state-view.js";
 import { revertOutcome } from "../chain/outcome.js";
 import { decompressStylusCode, isStylusCode } from "../wasm/program-format.js";
 
+import type { RemoteActivationLookup } from "./remote-activation.js";
+
 import { activationSlot, encodeActivationRecord, readActivation } from "./activation-store.js";
 import { STYLUS_PARAMS, arbWasmAbi } from "./arbwasm-abi.js";
 import { activationDataFee, activationGas } from "./fee-model.js";
@@ -32,6 +34,8 @@ export interface ArbWasmCall {
   data: Uint8Array;
   /** Timestamp of the block the call runs in (activation time, expiry). */
   timestamp: bigint;
+  /** On forks: activation on the forked chain (see remote-activation.ts). */
+  remoteActivation?: RemoteActivationLookup;
 }
 
 /** Gas charged for an ArbWasm view call beyond intrinsic gas (a storage read, like Nitro's precompile costs). */
@@ -104,7 +108,7 @@ export async function runArbWasm(call: ArbWasmCall): Promise<EmulatedOutcome> {
 
 /** Checks the record of `codehash` the way Nitro's `getActiveProgram` does; returns an error outcome or the record. */
 async function activeRecord(call: ArbWasmCall, codehash: Hex) {
-  const record = await readActivation(call.view.rpc, codehash, call.view.tag);
+  const record = await readActivation(call.view.rpc, codehash, call.view.tag, call.remoteActivation, call.timestamp);
   if (record.version === 0) {
     return errorOutcome("ProgramNotActivated", [], "ProgramNotActivated(): no program with this code hash is activated");
   }
@@ -133,7 +137,7 @@ async function codehashView(
 ): Promise<EmulatedOutcome> {
   const record = await activeRecord(call, codehash);
   if ("success" in record) return record;
-  return name === "codehashVersion" ? ok(name, record.version) : ok(name, record.asmSize);
+  return name === "codehashVersion" ? ok(name, record.remoteVersion ?? record.version) : ok(name, record.asmSize);
 }
 
 async function programView(
@@ -146,7 +150,7 @@ async function programView(
   if ("success" in record) return record;
   switch (name) {
     case "programVersion":
-      return ok(name, record.version);
+      return ok(name, record.remoteVersion ?? record.version);
     case "programInitGas":
       return ok(name, [BigInt(record.initGas), BigInt(record.initGas)]);
     case "programMemoryFootprint":
@@ -166,7 +170,7 @@ async function activateProgram(call: ArbWasmCall, program: Address): Promise<Emu
     return errorOutcome("ProgramNotWasm", [], `ProgramNotWasm(): ${program} holds no Stylus code (EF F0 00 ...)`);
   }
   const codehash = keccak256(codeHex);
-  const existing = await readActivation(call.view.rpc, codehash, call.view.tag);
+  const existing = await readActivation(call.view.rpc, codehash, call.view.tag, call.remoteActivation, call.timestamp);
   if (
     existing.version === STYLUS_PARAMS.version &&
     ageOf(call.timestamp, existing.activatedAt) <= BigInt(STYLUS_PARAMS.expiryDays) * 86_400n

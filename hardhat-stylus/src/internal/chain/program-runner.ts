@@ -23,6 +23,8 @@ import type {
   ExecutionResult,
 } from "../runtime/types.js";
 
+import type { RemoteActivationLookup } from "../activation/remote-activation.js";
+
 import { readActivation } from "../activation/activation-store.js";
 import { STYLUS_PARAMS, arbWasmAbi } from "../activation/arbwasm-abi.js";
 import { decompressStylusCode, isStylusCode } from "../wasm/program-format.js";
@@ -78,13 +80,15 @@ export interface RunProgramParameters {
   isStatic: boolean;
   mode: "call" | "transaction";
   depth?: number;
+  /** On forks: activation on the forked chain (see activation/remote-activation.ts). */
+  remoteActivation?: RemoteActivationLookup;
 }
 
 /** Runs the program and returns its outcome (never throws for program-level failures). */
 export async function runStylusProgram(params: RunProgramParameters): Promise<EmulatedOutcome> {
   const { view, address, code } = params;
   const codehash = keccak256(code);
-  const record = await readActivation(view.rpc, codehash, view.tag);
+  const record = await readActivation(view.rpc, codehash, view.tag, params.remoteActivation, params.block.timestamp);
   if (record.version === 0) {
     return revertOutcome(
       hexToBytes(encodeErrorResult({ abi: arbWasmAbi, errorName: "ProgramNotActivated" })),

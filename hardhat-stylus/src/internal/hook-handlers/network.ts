@@ -13,6 +13,9 @@ import type { HookContext, NetworkHooks } from "hardhat/types/hooks";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
+import type { RemoteActivationLookup } from "../activation/remote-activation.js";
+
+import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
@@ -23,6 +26,8 @@ interface ConnectionState {
   mutex: Mutex;
   handlers: StylusRequestHandler[];
   modules: ModuleCache;
+  /** Set on forked networks: activation on the forked chain. */
+  remoteActivation?: RemoteActivationLookup;
 }
 
 type Next<ChainTypeT extends ChainType | string> = (
@@ -40,11 +45,31 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   const states = new WeakMap<object, ConnectionState>();
   const insidePlugin = new AsyncLocalStorage<boolean>();
   let internalId = 0;
+  // One mutex per connection, created before the rest of the state (which may await).
+  const mutexes = new WeakMap<object, Mutex>();
+  const connectionMutex = (connection: object): Mutex => {
+    let mutex = mutexes.get(connection);
+    if (mutex === undefined) {
+      mutex = new Mutex();
+      mutexes.set(connection, mutex);
+    }
+    return mutex;
+  };
 
-  const stateOf = (connection: object): ConnectionState => {
+  const stateOf = async (connection: NetworkConnection<ChainType | string>, rpc: ChainRpc): Promise<ConnectionState> => {
     let state = states.get(connection);
     if (state === undefined) {
-      state = { mutex: new Mutex(), handlers: createStylusHandlers(), modules: new ModuleCache() };
+      state = { mutex: connectionMutex(connection), handlers: createStylusHandlers(), modules: new ModuleCache() };
+      const config = connection.networkConfig;
+      if (config.type === "edr-simulated" && config.forking?.enabled === true) {
+        const url = await config.forking.url.get();
+        let forkBlock: bigint | undefined = config.forking.blockNumber;
+        if (forkBlock === undefined) {
+          const metadata = await rpc.request<{ forkedNetwork?: { forkBlockNumber: number } }>("hardhat_metadata");
+          if (metadata.forkedNetwork !== undefined) forkBlock = BigInt(metadata.forkedNetwork.forkBlockNumber);
+        }
+        state.remoteActivation = createRemoteActivationLookup(url, forkBlock, config.forking.httpHeaders);
+      }
       states.set(connection, state);
     }
     return state;
@@ -66,6 +91,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       next: (nextContext: HookContext, nextConnection: NetworkConnection<ChainTypeT>) => Promise<void>,
     ): Promise<void> {
       states.delete(connection);
+      mutexes.delete(connection);
       await next(context, connection);
     },
 
@@ -78,8 +104,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       if (!isEmulated(connection) || insidePlugin.getStore() === true) {
         return await next(context, connection, request);
       }
-      const state = stateOf(connection);
-      return await state.mutex.exclusive(
+      const lock = connectionMutex(connection);
+      return await lock.exclusive(
         async () =>
           await insidePlugin.run(true, async () => {
             const rpc = new ChainRpc(async (method, params) => {
@@ -97,7 +123,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               }
               return "result" in response ? response.result : undefined;
             });
-            const scope = { rpc, modules: state.modules };
+            const state = await stateOf(connection, rpc);
+            const scope = { rpc, modules: state.modules, remoteActivation: state.remoteActivation };
             let current = request;
             for (const handler of state.handlers) {
               if (!handler.isSupportedMethod(current)) continue;

@@ -18,7 +18,14 @@ export class ArbWasmHandler implements StylusRequestHandler {
     const tx = await readTransaction(request);
     if (tx === null || tx.to === null || tx.to.toLowerCase() !== ARBWASM_ADDRESS) return request;
     return await runEmulatedTransaction(request, tx, ARBWASM_ADDRESS, scope, async (env) =>
-      await runArbWasm({ view: env.view, from: env.from, value: tx.value, data: tx.data, timestamp: env.block.timestamp }),
+      await runArbWasm({
+        view: env.view,
+        from: env.from,
+        value: tx.value,
+        data: tx.data,
+        timestamp: env.block.timestamp,
+        remoteActivation: scope.remoteActivation,
+      }),
     );
   }
 }

@@ -43,6 +43,7 @@ export class StylusExecutionHandler implements StylusRequestHandler {
         chainId: env.chainId,
         isStatic: false,
         mode: env.mode,
+        remoteActivation: scope.remoteActivation,
       }),
     );
   }

@@ -4,6 +4,7 @@
 // a finished response. Unlike Hardhat's, `handle` also gets the scope of the
 // request: chain access through this request's `next`, and the module cache.
 import type { ChainRpc } from "../chain/chain-rpc.js";
+import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ModuleCache } from "../chain/program-runner.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
@@ -12,6 +13,8 @@ export interface RequestScope {
   rpc: ChainRpc;
   /** Compiled Stylus modules of this connection, by code hash. */
   modules: ModuleCache;
+  /** On forks: activation on the forked chain, for code hashes without a local record. */
+  remoteActivation?: RemoteActivationLookup;
 }
 
 export interface StylusRequestHandler {

@@ -2,9 +2,12 @@
 // metering, cached by code hash) and runs `user_entrypoint` in Node's
 // WebAssembly with Nitro's host functions. WASM host imports are synchronous
 // while chain reads are asynchronous, so a run that needs a value it has not
-// seen stops, the value is fetched, and the program runs again from the start
-// with the value cached (programs are deterministic; the number of extra runs
-// equals the number of distinct cold reads).
+// seen records it, goes on with a placeholder (zero) to discover further
+// independent reads (calls out stop it at once), then all recorded values are
+// fetched together and the program runs again from the start with them
+// cached. Programs are deterministic, so this converges; the number of extra
+// runs is at most the number of distinct cold reads, and usually the depth of
+// the chain of reads that depend on each other.
 import { keccak256, toHex } from "./bytes.js";
 import { type ExecutionShared, HostEnv, type InkMeter } from "./host-env.js";
 import { INK_LEFT_EXPORT, INK_STATUS_EXPORT, instrumentForInk } from "./instrument.js";
@@ -92,7 +95,7 @@ class SwitchableMeter implements InkMeter {
 }
 
 type RunOutcome =
-  | { type: "need"; signal: NeedReadSignal }
+  | { type: "need"; env: HostEnv; signal: NeedReadSignal }
   | { type: "done"; env: HostEnv; meter: SwitchableMeter; status: number }
   | { type: "error"; env: HostEnv; meter: SwitchableMeter; kind: ExecutionErrorKind; message: string; output: Uint8Array };
 
@@ -122,23 +125,28 @@ export async function executeStylusProgram(params: ExecuteParams): Promise<Execu
   const maxReads = params.maxReads ?? 10_000;
   let reads = 0;
   for (;;) {
-    const outcome = await runOnce(params, shared, gasLimit * inkPrice);
-    if (outcome.type === "need") {
+    const outcome = runOnce(params, shared, gasLimit * inkPrice);
+    const missing = [...outcome.env.missing];
+    if (missing.length > 0) {
       if (reads >= maxReads) {
         throw new Error(
-          `Stylus runtime: more than ${maxReads} distinct chain reads in one execution; raise maxReads if the program really needs them`,
+          `Stylus runtime: more than ${maxReads} re-executions in one execution; raise maxReads if the program really needs them`,
         );
       }
-      const value = await outcome.signal.fetch();
-      shared.cache.set(outcome.signal.key, value);
+      // Every miss of the run (the first plus those found speculatively) is fetched at once.
+      const values = await Promise.all(missing.map(async ([, fetch]) => await fetch()));
+      missing.forEach(([key], i) => shared.cache.set(key, values[i]));
       reads++;
       continue;
+    }
+    if (outcome.type === "need") {
+      throw new Error(`Stylus runtime: a run stopped for ${outcome.signal.key} without recording the read (engine bug)`);
     }
     return buildResult(outcome, gasLimit, inkPrice, reads);
   }
 }
 
-async function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): Promise<RunOutcome> {
+function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): RunOutcome {
   const meter = new SwitchableMeter(startInk);
   const env = new HostEnv(shared, meter);
   const fail = (kind: ExecutionErrorKind, message: string, output: Uint8Array = new Uint8Array(0)): RunOutcome => ({
@@ -149,7 +157,14 @@ async function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk:
     message,
     output,
   });
-  const instance = await WebAssembly.instantiate(params.module, env.imports());
+  // Synchronous instantiation: the module is compiled already, and small programs instantiate fastest this way.
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(params.module, env.imports());
+  } catch (error) {
+    if (error instanceof NeedReadSignal) return { type: "need", env, signal: error };
+    return fail("trap", `instantiation failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const exports = instance.exports;
   const memory = exports.memory;
   const entry = exports.user_entrypoint;
@@ -177,7 +192,7 @@ async function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk:
     const status = (entry as (len: number) => number)(shared.context.calldata.length);
     return { type: "done", env, meter, status: status >>> 0 };
   } catch (error) {
-    if (error instanceof NeedReadSignal) return { type: "need", signal: error };
+    if (error instanceof NeedReadSignal) return { type: "need", env, signal: error };
     if (error instanceof ExitSignal) return { type: "done", env, meter, status: error.status };
     if (error instanceof OutOfInkSignal) return fail("out-of-gas", `out of gas in ${error.hostio}`);
     if (error instanceof HostRevertSignal) return fail(error.kind, error.message, error.output);

@@ -53,6 +53,10 @@ import type {
 
 const U256 = 1n << 256n;
 
+/** Ink a speculative run may still spend after its first cache miss (1M gas at the default price). */
+const SPECULATION_INK_BUDGET = 10_000_000_000n;
+const EMPTY = new Uint8Array(0);
+
 /** Precompiles 0x01-0x0a and Arbitrum's 0x64-0x74, 0xff: always warm (EIP-2929). */
 function isPrecompile(address: Hex): boolean {
   const n = BigInt(address);
@@ -96,6 +100,10 @@ export class HostEnv {
   /** Flushed writes of this run: slot -> value (first-flush order). */
   readonly committed = new Map<Hex, Hex>();
   gasRefund = 0n;
+  /** Chain reads this run needed and did not find in the cache (key -> fetch). */
+  readonly missing = new Map<string, () => Promise<unknown>>();
+  /** Set after the first miss: the run goes on with placeholders only to discover more misses. */
+  speculative = false;
   #storage = new Map<Hex, CacheWord>();
   #cacheReads = 0;
   #cacheWrites = 0;
@@ -199,14 +207,31 @@ export class HostEnv {
 
   // ---- chain reads through the re-execution cache ---------------------------
 
-  #need<T>(key: string, fetch: () => Promise<T>): T {
+  /**
+   * A chain value from the cache. On a miss the read is recorded; plain state
+   * reads (with a placeholder) then continue speculatively so one run can
+   * collect every independent miss, calls out stop the run at once.
+   */
+  #need<T>(key: string, fetch: () => Promise<T>, placeholder?: T): T {
     if (this.shared.cache.has(key)) return this.shared.cache.get(key) as T;
-    throw new NeedReadSignal(key, fetch);
+    if (placeholder === undefined) {
+      // A call out made on a speculative path may carry placeholder-derived inputs: do not fetch it.
+      if (!this.speculative) this.missing.set(key, fetch);
+      throw new NeedReadSignal(key, fetch);
+    }
+    this.missing.set(key, fetch);
+    if (!this.speculative) {
+      this.speculative = true;
+      // The run's result is discarded: bound the work spent on the speculative path.
+      const left = this.meter.get();
+      if (left > SPECULATION_INK_BUDGET) this.meter.set(SPECULATION_INK_BUDGET);
+    }
+    return placeholder;
   }
 
   #chainSlot(slot: Hex): Hex {
     const { address } = this.shared.context;
-    return this.#need(`sload:${slot}`, async () => normWord(await this.shared.chain.getStorageAt(address, slot)));
+    return this.#need(`sload:${slot}`, async () => normWord(await this.shared.chain.getStorageAt(address, slot)), ZERO_WORD);
   }
 
   /** Current value of a slot as the EVM sees it mid-run (flushed writes first). */
@@ -384,7 +409,7 @@ export class HostEnv {
         ink(name);
         this.requireGas(COLD_ACCOUNT_GAS, name);
         const address = this.readAddress(addressPtr);
-        const balance = this.#need(`balance:${address}`, () => this.shared.chain.getBalance(address));
+        const balance = this.#need(`balance:${address}`, () => this.shared.chain.getBalance(address), 0n);
         this.buyGas(this.#touchAddress(address), name);
         this.write(dest, wordFromBigint(balance));
       },
@@ -412,7 +437,7 @@ export class HostEnv {
         ink(name);
         this.requireGas(COLD_ACCOUNT_GAS, name);
         const address = this.readAddress(addressPtr);
-        const hash = this.#need(`codehash:${address}`, async () => normWord(await this.shared.chain.getCodeHash(address)));
+        const hash = this.#need(`codehash:${address}`, async () => normWord(await this.shared.chain.getCodeHash(address)), ZERO_WORD);
         this.buyGas(this.#touchAddress(address), name);
         this.write(dest, fromHex(hash));
       },
@@ -554,7 +579,7 @@ export class HostEnv {
   #accountCode(address: Hex, name: string): Uint8Array {
     if (this.#lastCode?.address === address) return this.#lastCode.code;
     const gasLeft = this.gasLeft();
-    const code = this.#need(`code:${address}`, () => this.shared.chain.getCode(address));
+    const code = this.#need(`code:${address}`, () => this.shared.chain.getCode(address), EMPTY);
     const cost = this.#touchAddress(address) + ACCOUNT_CODE_LOAD_GAS;
     if (cost > gasLeft) {
       this.meter.exhaust();
@@ -605,8 +630,8 @@ export class HostEnv {
     let newAccount = false;
     if (value !== 0n) {
       baseCost += CALL_VALUE_GAS;
-      const balance = this.#need(`balance:${to}`, () => this.shared.chain.getBalance(to));
-      const code = this.#need(`code:${to}`, () => this.shared.chain.getCode(to));
+      const balance = this.#need(`balance:${to}`, () => this.shared.chain.getBalance(to), 0n);
+      const code = this.#need(`code:${to}`, () => this.shared.chain.getCode(to), EMPTY);
       newAccount = balance === 0n && code.length === 0;
       if (newAccount) baseCost += CALL_NEW_ACCOUNT_GAS;
     }
