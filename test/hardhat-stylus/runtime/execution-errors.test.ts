@@ -228,14 +228,46 @@ describe("Stylus engine: errors and gas", () => {
   });
 
   describe("re-execution", () => {
-    it("runs once per distinct cold read and caches repeated reads", async () => {
+    it("independent cold reads are discovered in one speculative run and fetched together", async () => {
       const loads = Array.from({ length: 5 }, (_, i) => `(i32.store8 (i32.const 31) (i32.const ${i})) (call $storage_load_bytes32 (i32.const 0) (i32.const 32))`).join(" ");
       const w = await wat(program(`${loads} ${loads} (i32.const 0)`));
       const chain = new FakeChain();
       const r = await runWasm(w, { chain });
       expect(r.success).to.equal(true);
-      expect(r.reads).to.equal(5);
+      expect(r.reads).to.equal(1);
       expect(chain.readCount).to.equal(5);
+    });
+
+    it("reads that depend on earlier reads take one more run per level", async () => {
+      // slot 0 holds a key; the program loads the slot named by it and returns that value.
+      const w = await wat(program(`
+        (call $storage_load_bytes32 (i32.const 0) (i32.const 32))
+        (call $storage_load_bytes32 (i32.const 32) (i32.const 64))
+        (call $write_result (i32.const 64) (i32.const 32))
+        (i32.const 0)`));
+      const chain = new FakeChain();
+      chain.setStorage(PROGRAM, 0n, 7n);
+      chain.setStorage(PROGRAM, 7n, 99n);
+      const r = await runWasm(w, { chain });
+      expect(bigintFromBytes(r.output)).to.equal(99n);
+      expect(r.reads).to.equal(2);
+      expect(chain.readCount).to.equal(2);
+    });
+
+    it("speculation does not fetch calls out whose inputs may come from placeholders", async () => {
+      const w = await wat(
+        program(
+          `(call $storage_load_bytes32 (i32.const 200) (i32.const 20))
+           (drop (call $static_call_contract (i32.const 32) (i32.const 0) (i32.const 0) (i64.const 100000) (i32.const 96)))
+           (i32.const 0)`,
+        ),
+      );
+      const chain = new FakeChain().onCall(() => ({ success: true, returnData: new Uint8Array(0), gasUsed: 0n }));
+      chain.setStorage(PROGRAM, 0n, BigInt(TARGET));
+      const r = await runWasm(w, { chain });
+      expect(r.success, r.error?.message).to.equal(true);
+      expect(chain.calls.map((c) => c.to)).to.deep.equal([TARGET]);
+      expect(r.reads).to.equal(2);
     });
 
     it("errors of the chain access are rethrown, not reported as program failures", async () => {
