@@ -19,6 +19,14 @@ declare module "fastify" {
   }
 }
 
+/** Fastify's own 4xx codes, renamed to the node's stable codes. */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "MALFORMED_JSON",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "MALFORMED_JSON",
+  FST_ERR_CTP_BODY_TOO_LARGE: "BODY_TOO_LARGE",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+};
+
 export interface BuildAppOptions {
   bodyLimit: number;
   /** Requests per IP per minute; 0 disables. */
@@ -55,7 +63,7 @@ export async function buildApp(services: NodeServices, options: BuildAppOptions)
       request.log.error({ err: error.message }, "unexpected error");
       return reply.status(500).send({ error: "INTERNAL", message: "Internal error; see the node log." });
     }
-    return reply.status(status).send({ error: error.code ?? "BAD_REQUEST", message: error.message });
+    return reply.status(status).send({ error: FRAMEWORK_CODES[error.code] ?? error.code ?? "BAD_REQUEST", message: error.message });
   });
 
   if (options.ipPerMinute > 0) {

@@ -17,6 +17,8 @@ const chainUrlSchema = z.object({
   rpcUrl: z.string().url(),
   privateKey: hex(32).transform((v) => v as Hex),
   contractAddress: hex(20).transform((v) => v as Address),
+  /** Per-request RPC timeout, ms. */
+  timeoutMs: z.number().int().min(100).optional(),
 });
 
 export const nodeConfigSchema = z.object({

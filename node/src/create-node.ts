@@ -83,7 +83,9 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
   const operatorToken = config.apiToken ?? readOrCreateToken(config.apiTokenFile, log);
   const tokenDigest = createHash("sha256").update(operatorToken).digest();
 
-  const clients: ChainClients = "publicClient" in config.chain ? config.chain : createChainClients(config.chain);
+  const clients: ChainClients = "publicClient" in config.chain
+      ? config.chain
+      : createChainClients({ ...config.chain, ...(config.chain.timeoutMs === undefined ? {} : { timeout: config.chain.timeoutMs }) });
   const store = openStore({ path: config.dbPath, synchronous: config.sqliteSynchronous });
   store.metrics.firstStartedAt();
 
