@@ -174,6 +174,26 @@ describe("Stylus engine: errors and gas", () => {
       expect(hex(r.output)).to.equal(hex(encodeErrorString("unsupported in this context: static_call_contract")));
     });
 
+    it("a call back into the program after a flush is refused (it would read stale storage)", async () => {
+      const self = watBytes(Uint8Array.from(Buffer.from(PROGRAM.slice(2), "hex")));
+      const w = await wat(
+        program(
+          `(call $storage_cache_bytes32 (i32.const 100) (i32.const 100))
+           (i32.store8 (i32.const 131) (i32.const 1))
+           (call $storage_cache_bytes32 (i32.const 100) (i32.const 100))
+           (call $storage_flush_cache (i32.const 1))
+           (drop (call $static_call_contract (i32.const 0) (i32.const 0) (i32.const 0) (i64.const -1) (i32.const 96)))
+           (i32.const 0)`,
+          { extra: `(data (i32.const 0) "${self}")` },
+        ),
+      );
+      const chain = served();
+      const r = await runWasm(w, { chain });
+      expect(r.error?.kind).to.equal("unsupported-host");
+      expect(hex(r.output)).to.equal(hex(encodeErrorString("unsupported in this context: static_call_contract")));
+      expect(chain.calls).to.have.length(0);
+    });
+
     it("call_contract with value in a static context fails with status 2 without calling", async () => {
       const chain = served();
       const w = await wat(

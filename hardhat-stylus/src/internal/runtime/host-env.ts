@@ -616,8 +616,9 @@ export class HostEnv {
     if (this.shared.mode === "transaction" && kind !== "staticcall") {
       this.#unsupported(name, "its effects cannot be applied to the mined transaction; only static_call_contract is supported in transactions");
     }
-    if (this.shared.mode === "transaction" && to === ctx.address && this.committed.size > 0) {
-      this.#unsupported(name, "a static call back into this program after a storage flush would read stale storage");
+    if ((to === ctx.address || kind === "delegatecall") && this.committed.size > 0) {
+      // chain.call sees the chain before this execution, not the slots flushed so far.
+      this.#unsupported(name, "the callee would read this program's storage without the writes flushed earlier in this run");
     }
     if (ctx.isStatic && value !== 0n) {
       // Nitro: ErrWriteProtection from the EVM API, reported as status 2 (failure).
