@@ -20,7 +20,9 @@ import { compileStylusProgram, executeStylusProgram, validateStylusProgram } fro
 import type { ExecutionResult, Hex } from "../../../hardhat-stylus/src/internal/runtime/types.js";
 import { defaultContext, FakeChain, hex, PROGRAM } from "./helpers.js";
 
-const WASM_PATH = fileURLToPath(new URL("../../../contracts-stylus/artifacts/MVPIoTProcessor.wasm", import.meta.url));
+// STYLUS_MVP_WASM points at another build of the program (e.g. the unstripped cargo output).
+const WASM_PATH =
+  process.env.STYLUS_MVP_WASM ?? fileURLToPath(new URL("../../../contracts-stylus/artifacts/MVPIoTProcessor.wasm", import.meta.url));
 const OWNER: Hex = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const SUBMITTER: Hex = "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const STRANGER: Hex = "0xcccccccccccccccccccccccccccccccccccccccc";

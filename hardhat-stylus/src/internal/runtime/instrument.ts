@@ -96,8 +96,37 @@ function endsBasicBlock(op: number): boolean {
   );
 }
 
-function section(id: number, payload: number[] | Uint8Array): number[] {
-  return [id, ...encodeU32(payload.length), ...payload];
+/** Growable byte buffer (spreading large arrays into push() overflows the call stack). */
+class ByteSink {
+  #buf = new Uint8Array(1024);
+  length = 0;
+
+  #reserve(n: number): void {
+    if (this.length + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.length));
+    this.#buf = next;
+  }
+
+  append(bytes: ArrayLike<number>): void {
+    this.#reserve(bytes.length);
+    if (bytes instanceof Uint8Array) this.#buf.set(bytes, this.length);
+    else for (let i = 0; i < bytes.length; i++) this.#buf[this.length + i] = bytes[i] as number;
+    this.length += bytes.length;
+  }
+
+  bytes(): Uint8Array {
+    return this.#buf.slice(0, this.length);
+  }
+}
+
+function appendSection(out: ByteSink, id: number, payload: ByteSink | ArrayLike<number>): void {
+  const bytes = payload instanceof ByteSink ? payload.bytes() : payload;
+  out.append([id]);
+  out.append(encodeU32(bytes.length));
+  out.append(bytes);
 }
 
 /**
@@ -143,7 +172,8 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
     0x23, ...encodeU32(scratchGlobal),
   ];
 
-  const out: number[] = Array.from(wasm.subarray(0, 8));
+  const out = new ByteSink();
+  out.append(wasm.subarray(0, 8));
   const newGlobals = [
     0x7e, 0x01, 0x42, 0x00, 0x0b, // ink: mut i64 = 0
     0x7f, 0x01, 0x41, 0x00, 0x0b, // status: mut i32 = 0
@@ -161,11 +191,11 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
   let exportsWritten = hasExportSection;
   const flushMissing = (beforeId: number): void => {
     if (!globalsWritten && order(beforeId) > 6) {
-      out.push(...section(6, [...encodeU32(3), ...newGlobals]));
+      appendSection(out, 6, [...encodeU32(3), ...newGlobals]);
       globalsWritten = true;
     }
     if (!exportsWritten && order(beforeId) > 7) {
-      out.push(...section(7, [...encodeU32(2), ...newExports]));
+      appendSection(out, 7, [...encodeU32(2), ...newExports]);
       exportsWritten = true;
     }
   };
@@ -176,15 +206,25 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
     if (s.id === 6) {
       const r = new ByteReader(wasm, s.payloadStart, s.end);
       const n = r.u32();
-      out.push(...section(6, [...encodeU32(n + 3), ...wasm.subarray(r.offset, s.end), ...newGlobals]));
+      const payload = new ByteSink();
+      payload.append(encodeU32(n + 3));
+      payload.append(wasm.subarray(r.offset, s.end));
+      payload.append(newGlobals);
+      appendSection(out, 6, payload);
     } else if (s.id === 7) {
       const r = new ByteReader(wasm, s.payloadStart, s.end);
       const n = r.u32();
-      out.push(...section(7, [...encodeU32(n + 2), ...wasm.subarray(r.offset, s.end), ...newExports]));
+      const payload = new ByteSink();
+      payload.append(encodeU32(n + 2));
+      payload.append(wasm.subarray(r.offset, s.end));
+      payload.append(newExports);
+      appendSection(out, 7, payload);
     } else if (s.id === 10) {
-      const body: number[] = [...encodeU32(m.codes.length)];
+      const body = new ByteSink();
+      body.append(encodeU32(m.codes.length));
       for (const code of m.codes) {
-        const fn: number[] = Array.from(wasm.subarray(code.bodyStart, code.opsStart));
+        const fn = new ByteSink();
+        fn.append(wasm.subarray(code.bodyStart, code.opsStart));
         const r = new ByteReader(wasm, code.opsStart, code.end);
         let block: Instruction[] = [];
         let cost = 0n;
@@ -193,23 +233,24 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
           block.push(ins);
           cost += opInk(ins, m.types);
           if (endsBasicBlock(ins.op) || r.eof) {
-            fn.push(...header(cost + INK_HEADER_COST));
+            fn.append(header(cost + INK_HEADER_COST));
             for (const b of block) {
-              if (b.op === 0xfc0a || b.op === 0xfc0b) fn.push(...dynamic);
-              if (b.op === 0x40) fn.push(...payForGrow);
-              for (let i = b.start; i < b.end; i++) fn.push(wasm[i] as number);
+              if (b.op === 0xfc0a || b.op === 0xfc0b) fn.append(dynamic);
+              if (b.op === 0x40) fn.append(payForGrow);
+              fn.append(wasm.subarray(b.start, b.end));
             }
             block = [];
             cost = 0n;
           }
         }
-        body.push(...encodeU32(fn.length), ...fn);
+        body.append(encodeU32(fn.length));
+        body.append(fn.bytes());
       }
-      out.push(...section(10, body));
+      appendSection(out, 10, body);
     } else {
-      out.push(...section(s.id, payload));
+      appendSection(out, s.id, payload);
     }
   }
   flushMissing(13);
-  return Uint8Array.from(out);
+  return out.bytes();
 }
