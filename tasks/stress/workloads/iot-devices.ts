@@ -5,16 +5,16 @@ import type { Address, Hex } from "viem";
 
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 
-import { keccak256, toBytes } from "viem";
+import { stringToHex } from "viem";
 
 export const VERTICALS = ["EV", "GH", "POS"] as const;
 export type Vertical = (typeof VERTICALS)[number];
 
 export interface SimDevice {
-  /** e.g. EV_001-3fa9c1 (the run tag keeps re-runs on a live chain from colliding). */
+  /** e.g. EV_001-3fa9c1 (the run tag keeps re-runs on a live chain from colliding; at most 32 characters). */
   readonly name: string;
   readonly vertical: Vertical;
-  /** bytes32 id on chain: keccak256 of the name. */
+  /** bytes32 id on chain: the name's bytes right-padded (the node's toChainDeviceId), readable on an explorer. */
   readonly deviceId: Hex;
   /** Raw 32-byte Ed25519 public key, hex without 0x. */
   readonly publicKeyHex: string;
@@ -58,7 +58,7 @@ export function createDevices(count: number, owners: readonly Address[], runTag:
     devices.push({
       name,
       vertical,
-      deviceId: keccak256(toBytes(name)),
+      deviceId: stringToHex(name, { size: 32 }),
       publicKeyHex: Buffer.from(spki.subarray(spki.length - 32)).toString("hex"),
       privateKey,
       owner: owners[i % owners.length]!,

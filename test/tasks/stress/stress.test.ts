@@ -3,6 +3,7 @@
 // the CSV, JSON and HTML reports, and --strict fails on a missed target.
 import { expect } from "chai";
 import hre from "hardhat";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +50,7 @@ describe("tasks/stress", function () {
     }
     expect(report.iot.readings_committed).to.equal(report.iot.readings_submitted);
     expect(report.iot.batches).to.be.greaterThan(0);
+    expect(report.run.iotBackend).to.equal(existsSync(join(hre.config.paths.root, "node", "src", "index.ts")) ? "node" : "direct");
     expect(report.iot.readings_verified_on_chain).to.be.greaterThan(0);
     expect(report.iot.gas_per_reading).to.be.greaterThan(0);
     expect(report.loans.originated).to.be.greaterThan(0);
@@ -74,8 +76,9 @@ describe("tasks/stress", function () {
     expect(html.match(/<svg /g)).to.have.length(3);
   });
 
-  it("commits one proof per reading with --commit proof", async () => {
-    const { report } = await stress({ profile: "max", duration: 3, devices: 3, concurrency: 2, commit: "proof", report: join(dir, "proof.json") });
+  it("commits one proof per reading with --commit proof (in-process direct backend)", async () => {
+    const { report } = await stress({ profile: "max", duration: 3, devices: 3, concurrency: 2, commit: "proof", backend: "direct", report: join(dir, "proof.json") });
+    expect(report.run.iotBackend).to.equal("direct");
     expect(report.iot.commit_mode).to.equal("proof");
     expect(report.iot.readings_committed).to.be.greaterThan(0);
     expect(report.iot.commit_transactions).to.equal(report.iot.readings_committed);
