@@ -6,7 +6,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { expect } from "chai";
 import { network } from "hardhat";
-import { bytesToHex, toFunctionSelector, type Address, type Hex } from "viem";
+import { bytesToHex, encodeFunctionData, toFunctionSelector, type Address, type Hex } from "viem";
 
 import { buildStylusInitCode, compressStylusProgram } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { counterAbi } from "../../fixtures/stylus-programs/integration/counter.js";
@@ -67,11 +67,9 @@ describe("hardhat-stylus calls out of a program", function () {
   it("serves a static call out in a mined transaction", async function () {
     const pub = await connection.viem.getPublicClient();
     const [wallet] = await connection.viem.getWalletClients();
-    const hash = await wallet!.writeContract({
-      address: forwarder,
-      abi: forwarderAbi,
-      functionName: "staticForward",
-      args: [counter, toFunctionSelector("get()")],
+    const hash = await wallet!.sendTransaction({
+      to: forwarder,
+      data: encodeFunctionData({ abi: forwarderAbi, functionName: "staticForward", args: [counter, toFunctionSelector("get()")] }),
     });
     expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
   });

@@ -30,6 +30,11 @@ interface ConnectionState {
   remoteActivation?: RemoteActivationLookup;
 }
 
+/** The part of hardhat_reset's parameter the plugin reads. */
+interface ResetOptions {
+  forking?: { jsonRpcUrl?: string; blockNumber?: number | string };
+}
+
 type Next<ChainTypeT extends ChainType | string> = (
   nextContext: HookContext,
   nextNetworkConnection: NetworkConnection<ChainTypeT>,
@@ -43,6 +48,8 @@ function isEmulated(connection: NetworkConnection<ChainType | string>): boolean 
 
 export default async (): Promise<Partial<NetworkHooks>> => {
   const states = new WeakMap<object, ConnectionState>();
+  /** Forking set by the last hardhat_reset of a connection (null: reset without forking). */
+  const forkAfterReset = new WeakMap<object, { url: string; blockNumber?: bigint } | null>();
   const insidePlugin = new AsyncLocalStorage<boolean>();
   let internalId = 0;
   // One mutex per connection, created before the rest of the state (which may await).
@@ -61,14 +68,20 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     if (state === undefined) {
       state = { mutex: connectionMutex(connection), handlers: createStylusHandlers(), modules: new ModuleCache() };
       const config = connection.networkConfig;
-      if (config.type === "edr-simulated" && config.forking?.enabled === true) {
-        const url = await config.forking.url.get();
-        let forkBlock: bigint | undefined = config.forking.blockNumber;
+      const reset = forkAfterReset.get(connection);
+      let fork: { url: string; blockNumber?: bigint; headers?: Record<string, string> } | undefined;
+      if (reset !== undefined) {
+        fork = reset ?? undefined;
+      } else if (config.type === "edr-simulated" && config.forking?.enabled === true) {
+        fork = { url: await config.forking.url.get(), blockNumber: config.forking.blockNumber, headers: config.forking.httpHeaders };
+      }
+      if (fork !== undefined) {
+        let forkBlock = fork.blockNumber;
         if (forkBlock === undefined) {
           const metadata = await rpc.request<{ forkedNetwork?: { forkBlockNumber: number } }>("hardhat_metadata");
           if (metadata.forkedNetwork !== undefined) forkBlock = BigInt(metadata.forkedNetwork.forkBlockNumber);
         }
-        state.remoteActivation = createRemoteActivationLookup(url, forkBlock, config.forking.httpHeaders);
+        state.remoteActivation = createRemoteActivationLookup(fork.url, forkBlock, fork.headers);
       }
       states.set(connection, state);
     }
@@ -92,6 +105,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     ): Promise<void> {
       states.delete(connection);
       mutexes.delete(connection);
+      forkAfterReset.delete(connection);
       await next(context, connection);
     },
 
@@ -123,6 +137,19 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               }
               return "result" in response ? response.result : undefined;
             });
+            if (request.method === "hardhat_reset") {
+              // A reset may fork another chain (or stop forking): rebuild the state on the next request.
+              const options = Array.isArray(request.params) ? (request.params[0] as ResetOptions | undefined) : undefined;
+              const forking = options?.forking;
+              forkAfterReset.set(
+                connection,
+                typeof forking?.jsonRpcUrl === "string"
+                  ? { url: forking.jsonRpcUrl, blockNumber: forking.blockNumber === undefined ? undefined : BigInt(forking.blockNumber) }
+                  : null,
+              );
+              states.delete(connection);
+              return await next(context, connection, request);
+            }
             const state = await stateOf(connection, rpc);
             const scope = { rpc, modules: state.modules, remoteActivation: state.remoteActivation };
             let current = request;
