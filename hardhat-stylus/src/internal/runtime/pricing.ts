@@ -147,3 +147,16 @@ export function sstoreCost(
   }
   return { gas: coldGas + WARM_READ_GAS, refund };
 }
+
+/** ArbOS defaults: minimum init gas per call (72 x 128) and for a cached program (11 x 32). */
+export const MIN_INIT_GAS = 9_216n;
+export const MIN_CACHED_INIT_GAS = 352n;
+
+/**
+ * Gas Nitro charges before a program runs (Go `programs.go` call cost, default scalars of 100 %):
+ * the minimum plus the program's init gas, or the cheaper cached figures when the program is in
+ * Nitro's LRU cache. Pass the result as `initGas` to `executeStylusProgram`.
+ */
+export function programStartupGas(info: { initGas: number; cachedInitGas: number }, cached = false): bigint {
+  return cached ? MIN_CACHED_INIT_GAS + BigInt(info.cachedInitGas) : MIN_INIT_GAS + BigInt(info.initGas);
+}
