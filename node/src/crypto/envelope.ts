@@ -43,7 +43,7 @@ export function buildAad(header: Uint8Array, deviceId: string, counter: number):
   return aad;
 }
 
-const SIGMA = new Uint32Array(Buffer.from("expand 32-byte k", "ascii").buffer.slice(0));
+const SIGMA = u32le(new TextEncoder().encode("expand 32-byte k"));
 function u32le(bytes: Uint8Array): Uint32Array {
   const copy = Uint8Array.from(bytes);
   return new Uint32Array(copy.buffer, 0, copy.length / 4);
@@ -52,7 +52,7 @@ function u32le(bytes: Uint8Array): Uint32Array {
 function xchachaSubkey(key: Uint8Array, nonce24: Uint8Array): { subkey: Buffer; nonce12: Buffer } {
   const out = new Uint32Array(8);
   hchacha(SIGMA, u32le(key), u32le(nonce24.subarray(0, 16)), out);
-  const subkey = Buffer.from(out.buffer);
+  const subkey = Buffer.from(new Uint8Array(out.buffer)); // a copy: `out` is wiped below
   out.fill(0);
   const nonce12 = Buffer.alloc(12);
   nonce12.set(nonce24.subarray(16, 24), 4);

@@ -38,9 +38,9 @@ export class Keyring {
   readonly #byId = new Map<string, DataKeys>();
 
   constructor(current: Uint8Array, previous: readonly Uint8Array[] = []) {
-    this.current = deriveDataKeys(current);
-    for (const secret of [current, ...previous]) {
-      const keys = deriveDataKeys(secret);
+    const derived = [current, ...previous].map(deriveDataKeys);
+    this.current = derived[0]!;
+    for (const keys of derived) {
       if (!this.#byId.has(keys.keyIdHex)) this.#byId.set(keys.keyIdHex, keys);
     }
   }

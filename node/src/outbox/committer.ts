@@ -81,7 +81,8 @@ export class OutboxCommitter {
   readonly #sender: TxSender;
   readonly #options: CommitterOptions;
   readonly #log: Logger | undefined;
-  readonly #fees = new Map<number, Fees>();
+  /** Fees and gas of each row's last broadcast (for replacements). */
+  readonly #sent = new Map<number, { fees: Fees; gas: bigint }>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
@@ -262,14 +263,14 @@ export class OutboxCommitter {
       }
       s.outbox.markConfirmed(row.id);
     });
-    this.#fees.delete(row.id);
+    this.#sent.delete(row.id);
   }
 
   /** Back to the queue with backoff, or failed (reading / batch / device marked failed) after the retry budget. */
   #retryOrFail(row: OutboxRow, error: string, countAttempt: boolean): void {
     const s = this.#store;
     const attempts = row.attempts + (countAttempt ? 1 : 0);
-    this.#fees.delete(row.id);
+    this.#sent.delete(row.id);
     if (countAttempt && attempts >= this.#options.maxAttempts) {
       s.transaction(() => {
         s.outbox.markFailed(row.id, error);
@@ -331,14 +332,26 @@ export class OutboxCommitter {
       this.#retryOrFail(row, "stuck transaction without nonce; sending again", false);
       return;
     }
-    const fees = bumpFees(this.#fees.get(row.id) ?? (await this.#sender.fees()));
+    const previous = this.#sent.get(row.id);
+    const fees = bumpFees(previous?.fees ?? (await this.#sender.fees()));
+    let gas = previous?.gas;
+    if (gas === undefined) {
+      try {
+        gas = await this.#sender.estimateGas(call);
+      } catch (error) {
+        if (isUnreachable(error)) throw error;
+        // Refused as a duplicate against the pending state: our transaction is in the mempool; keep waiting.
+        if (revertErrorName(error) === DUPLICATE_ERROR[row.kind]) return;
+        this.#retryOrFail(row, `simulation refused: ${revertErrorName(error) ?? errorSummary(error)}`, true);
+        return;
+      }
+    }
     try {
-      const gas = await this.#sender.estimateGas(call);
       const hashes = JSON.parse(row.tx_hashes) as Hex[];
       await this.#sender.send(call, { nonce: row.nonce, gas, fees }, (hash) => {
         this.#store.outbox.addTxHash(row.id, [...hashes, hash]);
       });
-      this.#fees.set(row.id, fees);
+      this.#sent.set(row.id, { fees, gas });
       this.#log?.warn({ kind: row.kind, ref: row.ref, nonce: row.nonce }, "replaced a stuck transaction with higher fees");
     } catch (error) {
       if (isUnreachable(error)) throw error;
@@ -374,6 +387,9 @@ export class OutboxCommitter {
             this.#confirm(row, state.found);
             continue;
           }
+          // Committed in the pending state only (an earlier broadcast of ours not yet mined): check again soon.
+          this.#retryOrFail(row, "already committed in the pending block; waiting for it", false);
+          continue;
         }
         // A registration not yet mined makes commitProof revert RegistryUnknownDevice: wait without spending the budget.
         const waitingForDevice = name === "RegistryUnknownDevice" && this.#store.outbox.inFlight().some((r) => r.kind === "register_device");
@@ -383,7 +399,7 @@ export class OutboxCommitter {
       const nonce = await this.#sender.takeNonce();
       try {
         await this.#sender.send(call, { nonce, gas, fees }, (hash) => this.#store.outbox.markSent(row.id, nonce, [hash]));
-        this.#fees.set(row.id, fees);
+        this.#sent.set(row.id, { fees, gas });
         sent++;
       } catch (error) {
         this.#sender.invalidateNonce();

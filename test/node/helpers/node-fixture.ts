@@ -14,14 +14,22 @@ export const TEST_TOKEN = "test-operator-token-0123456789";
 
 export interface NodeFixture {
   node: LcoreNode;
+  connection: Awaited<ReturnType<typeof network.create>>;
   processor: DeployedProcessor;
   dir: string;
   close(): Promise<void>;
 }
 
-export async function startTestNode(overrides: Partial<Omit<NodeUserConfig, "chain">> = {}): Promise<NodeFixture> {
+export async function startTestNode(
+  overrides: Partial<Omit<NodeUserConfig, "chain">> = {},
+  { walletIndex = 0 }: { walletIndex?: number } = {},
+): Promise<NodeFixture> {
   const connection = await network.create();
   const processor = await deployProcessor(connection);
+  if (walletIndex !== 0) {
+    const wallets = await connection.viem.getWalletClients();
+    processor.clients = { ...processor.clients, walletClient: wallets[walletIndex]! as unknown as typeof processor.clients.walletClient };
+  }
   const dir = mkdtempSync(join(tmpdir(), "lcore-node-test-"));
   const node = await createNode({
     chain: processor.clients,
@@ -36,6 +44,7 @@ export async function startTestNode(overrides: Partial<Omit<NodeUserConfig, "cha
   });
   return {
     node,
+    connection,
     processor,
     dir,
     async close() {
