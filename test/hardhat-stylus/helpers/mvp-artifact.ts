@@ -14,8 +14,16 @@ function asBytes(value: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-/** The deployed code of MVPIoTProcessor, or undefined when the contract build has not produced it yet. */
+/**
+ * The deployed code of MVPIoTProcessor, or undefined when the contract build has not produced it yet.
+ * STYLUS_MVP_WASM points at another build's .wasm (compressed here), like the runtime's artifact test.
+ */
 export async function loadMvpDeployedCode(): Promise<Uint8Array | undefined> {
+  const override = process.env.STYLUS_MVP_WASM;
+  if (override !== undefined && override !== "" && existsSync(override)) {
+    const { compressStylusProgram } = await import("../../../hardhat-stylus/src/internal/wasm/program-format.js");
+    return compressStylusProgram(new Uint8Array(readFileSync(override)));
+  }
   const index = path.join(ARTIFACTS, "index.ts");
   if (existsSync(index)) {
     const mod = (await import(index)) as { loadMvpIoTProcessorArtifact?: () => unknown };
