@@ -9,11 +9,18 @@
 //     without chain reads;
 //  3. re-execution scaling: a program doing K distinct cold loads (K + 1
 //     runs) vs K = 1.
+//  4. MVPIoTProcessor (when contracts-stylus/artifacts/MVPIoTProcessor.wasm or
+//     STYLUS_MVP_WASM exists): submitResult transactions and getResult calls
+//     per second in the engine against the in-memory chain.
 // Prints figures and ratios and writes bench/results/stylus-runtime.json.
 // Run: `node --import tsx bench/stylus-runtime.bench.ts`. Bounded: each
 // phase stops after BENCH_ITERATIONS (default 2000) runs or BENCH_PHASE_SECONDS (default 10).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+
+import { encodeFunctionData, hexToBytes, keccak256, toHex } from "viem";
+
+import { mvpIoTProcessorAbi } from "../contracts-stylus/artifacts/abi.js";
 
 import {
   compileStylusProgram,
@@ -94,6 +101,50 @@ for (const k of [1, 8, 32, 64]) {
   scaling[`loads_${k}`] = { ...phase, reexecutions: once.reads };
 }
 
+// 4. the real contract
+const mvpPath = process.env.STYLUS_MVP_WASM ?? path.join("contracts-stylus", "artifacts", "MVPIoTProcessor.wasm");
+let mvp: Record<string, number | string> | undefined;
+if (existsSync(mvpPath)) {
+  const module = await compileStylusProgram(new Uint8Array(readFileSync(mvpPath)));
+  const mvpChain = new FakeChain();
+  const owner = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" as const;
+  const send = async (data: `0x${string}`, mode: "call" | "transaction" = "transaction") => {
+    const r = await executeStylusProgram({
+      module,
+      context: defaultContext({ sender: owner, origin: owner, calldata: hexToBytes(data) }),
+      chain: mvpChain,
+      gasLimit: 5_000_000n,
+      mode,
+    });
+    if (r.success && mode === "transaction") for (const w of r.storageWrites) mvpChain.setStorage(PROGRAM, w.slot, w.value);
+    return r;
+  };
+  await send(encodeFunctionData({ abi: mvpIoTProcessorAbi, functionName: "initialize", args: [owner] }));
+  await send(encodeFunctionData({ abi: mvpIoTProcessorAbi, functionName: "setSubmitter", args: [owner, true] }));
+  let n = 0;
+  let gas = 0n;
+  let reexec = 0;
+  const submit = await measure(async () => {
+    const task = keccak256(toHex(`task-${n++}`));
+    const r = await send(encodeFunctionData({ abi: mvpIoTProcessorAbi, functionName: "submitResult", args: [task, [1, 2, 3], task] }));
+    if (!r.success) throw new Error(`submitResult failed: ${r.error?.message}`);
+    gas = r.gasUsed;
+    reexec = r.reads;
+  }, 500);
+  const firstTask = keccak256(toHex("task-0"));
+  const get = await measure(
+    () => send(encodeFunctionData({ abi: mvpIoTProcessorAbi, functionName: "getResult", args: [firstTask] }), "call"),
+    1000,
+  );
+  mvp = {
+    wasm: mvpPath,
+    submitResultPerSecond: submit.perSecond,
+    submitResultGas: gas.toString(),
+    submitResultReexecutions: reexec,
+    getResultPerSecond: get.perSecond,
+  };
+}
+
 const results = {
   node: process.version,
   compute: {
@@ -111,6 +162,7 @@ const results = {
     incrementAndFlushPerSecond: writeRun.perSecond,
     readVsNoReads: readRun.perSecond / emptyRun.perSecond,
   },
+  mvpIoTProcessor: mvp ?? "skipped: no MVPIoTProcessor.wasm",
   reexecution: Object.fromEntries(
     Object.entries(scaling).map(([k, v]) => [
       k,
@@ -128,6 +180,11 @@ console.log(
 );
 for (const [k, v] of Object.entries(results.reexecution)) {
   console.log(`  ${k}: ${v.perSecond.toFixed(0)}/s, ${v.reexecutions} re-executions, x${v.vsOneLoad.toFixed(3)} of one load`);
+}
+if (mvp !== undefined) {
+  console.log(
+    `  MVPIoTProcessor: submitResult ${Number(mvp.submitResultPerSecond).toFixed(0)} tx/s (${mvp.submitResultGas} gas, ${mvp.submitResultReexecutions} re-executions), getResult ${Number(mvp.getResultPerSecond).toFixed(0)} calls/s`,
+  );
 }
 const out = path.join("bench", "results", "stylus-runtime.json");
 mkdirSync(path.dirname(out), { recursive: true });
