@@ -43,6 +43,15 @@ export default defineConfig({
   test: {
     mocha: { timeout: 120_000 },
   },
+  // Hardfork histories let EDR execute at historical blocks of forked chains:
+  // 31337 is a served `hardhat node` (the forked-devnet suite's CI devnet);
+  // Arbitrum chains execute Cancun-level EVM from genesis as far as EDR cares.
+  chainDescriptors: {
+    31337: { name: "Hardhat node", hardforkHistory: { osaka: { blockNumber: 0 } } },
+    1205614515668104: { name: "KC-Chain devnet", hardforkHistory: { cancun: { blockNumber: 0 } } },
+    421614: { name: "Arbitrum Sepolia", hardforkHistory: { cancun: { blockNumber: 0 } } },
+    412346: { name: "Nitro dev node", hardforkHistory: { cancun: { blockNumber: 0 } } },
+  },
   networks: {
     default: {
       type: "edr-simulated",
