@@ -25,6 +25,8 @@ export async function loadMvpDeployedCode(): Promise<Uint8Array | undefined> {
     return compressStylusProgram(new Uint8Array(readFileSync(override)));
   }
   const index = path.join(ARTIFACTS, "index.ts");
+  const hexFile = path.join(ARTIFACTS, "MVPIoTProcessor.deployed.hex");
+  if (!existsSync(hexFile)) return undefined;
   if (existsSync(index)) {
     const mod = (await import(index)) as { loadMvpIoTProcessorArtifact?: () => unknown };
     if (typeof mod.loadMvpIoTProcessorArtifact === "function") {
@@ -40,7 +42,5 @@ export async function loadMvpDeployedCode(): Promise<Uint8Array | undefined> {
       }
     }
   }
-  const hexFile = path.join(ARTIFACTS, "MVPIoTProcessor.deployed.hex");
-  if (existsSync(hexFile)) return asBytes(readFileSync(hexFile, "utf8"));
-  return undefined;
+  return asBytes(readFileSync(hexFile, "utf8"));
 }

@@ -18,6 +18,7 @@ import {
 import type { EmulatedOutcome } from "../chain/outcome.js";
 import type { StateView } from "../chain/state-view.js";
 
+import { codeHashOf } from "../chain/code-hash.js";
 import { revertOutcome } from "../chain/outcome.js";
 import { decompressStylusCode, isStylusCode } from "../wasm/program-format.js";
 
@@ -146,7 +147,7 @@ async function programView(
   program: Address,
 ): Promise<EmulatedOutcome> {
   const code = await call.view.getCode(program);
-  const record = await activeRecord(call, keccak256(code));
+  const record = await activeRecord(call, codeHashOf(code));
   if ("success" in record) return record;
   switch (name) {
     case "programVersion":
@@ -169,7 +170,7 @@ async function activateProgram(call: ArbWasmCall, program: Address): Promise<Emu
   if (!isStylusCode(code)) {
     return errorOutcome("ProgramNotWasm", [], `ProgramNotWasm(): ${program} holds no Stylus code (EF F0 00 ...)`);
   }
-  const codehash = keccak256(codeHex);
+  const codehash = codeHashOf(codeHex);
   const existing = await readActivation(call.view.rpc, codehash, call.view.tag, call.remoteActivation, call.timestamp);
   if (
     existing.version === STYLUS_PARAMS.version &&

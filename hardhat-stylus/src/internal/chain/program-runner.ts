@@ -9,7 +9,6 @@ import {
   encodeErrorResult,
   getContractAddress,
   hexToBytes,
-  keccak256,
   type Address,
   type Hex,
 } from "viem";
@@ -27,13 +26,14 @@ import type { RemoteActivationLookup } from "../activation/remote-activation.js"
 
 import { readActivation } from "../activation/activation-store.js";
 import { STYLUS_PARAMS, arbWasmAbi } from "../activation/arbwasm-abi.js";
-import { decompressStylusCode, isStylusCode } from "../wasm/program-format.js";
+import { decompressStylusCode } from "../wasm/program-format.js";
 
 import type { BlockHeaderInfo } from "./chain-rpc.js";
 import type { AppliedEffect } from "./effects-applier.js";
 import type { EmulatedOutcome } from "./outcome.js";
 import type { StateView } from "./state-view.js";
 
+import { codeHashOf, isStylusCodeHex } from "./code-hash.js";
 import { revertOutcome } from "./outcome.js";
 
 /** Nested Stylus-to-Stylus calls deeper than this revert (the EVM's limit is 1024; WASM frames are heavier). */
@@ -48,11 +48,11 @@ export class ModuleCache {
     this.#limit = limit;
   }
 
-  async get(codehash: Hex, code: Uint8Array): Promise<WebAssembly.Module> {
+  async get(codehash: Hex, code: Hex): Promise<WebAssembly.Module> {
     const cached = this.#modules.get(codehash);
     if (cached !== undefined) return cached;
     const { compileStylusProgram } = await import("../runtime/execute.js");
-    const module = await compileStylusProgram(decompressStylusCode(code));
+    const module = await compileStylusProgram(decompressStylusCode(hexToBytes(code)));
     if (this.#modules.size >= this.#limit) {
       const oldest = this.#modules.keys().next().value;
       if (oldest !== undefined) this.#modules.delete(oldest);
@@ -67,7 +67,7 @@ export interface RunProgramParameters {
   modules: ModuleCache;
   address: Address;
   /** The program's deployed code (EF F0 00 ...). */
-  code: Uint8Array;
+  code: Hex;
   sender: Address;
   origin: Address;
   value: bigint;
@@ -87,7 +87,7 @@ export interface RunProgramParameters {
 /** Runs the program and returns its outcome (never throws for program-level failures). */
 export async function runStylusProgram(params: RunProgramParameters): Promise<EmulatedOutcome> {
   const { view, address, code } = params;
-  const codehash = keccak256(code);
+  const codehash = codeHashOf(code);
   const record = await readActivation(view.rpc, codehash, view.tag, params.remoteActivation, params.block.timestamp);
   if (record.version === 0) {
     return revertOutcome(
@@ -188,8 +188,7 @@ function createChainAccess(params: RunProgramParameters): ChainAccess {
 async function callOut(params: RunProgramParameters, depth: number, request: ChainCallRequest): Promise<ChainCallResult> {
   const { view } = params;
   const targetCode = await view.getCode(request.to);
-  const targetBytes = hexToBytes(targetCode);
-  if (isStylusCode(targetBytes)) {
+  if (isStylusCodeHex(targetCode)) {
     if (request.kind === "delegatecall") {
       throw new Error("delegate_call_contract into a Stylus program is not supported by hardhat-stylus");
     }
@@ -199,7 +198,7 @@ async function callOut(params: RunProgramParameters, depth: number, request: Cha
     const outcome = await runStylusProgram({
       ...params,
       address: request.to,
-      code: targetBytes,
+      code: targetCode,
       sender: request.from,
       value: request.value,
       calldata: hexToBytes(request.data),

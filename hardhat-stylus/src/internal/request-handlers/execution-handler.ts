@@ -1,15 +1,13 @@
 // Intercepts calls and transactions whose target holds Stylus code and runs
 // the program's WASM in Node (chain/program-runner.ts) instead of letting EDR
 // execute 0xEF as an invalid opcode.
-import { hexToBytes } from "viem";
-
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { ARBWASM_ADDRESS } from "../activation/arbwasm-abi.js";
 import { runStylusProgram } from "../chain/program-runner.js";
 import { StateView } from "../chain/state-view.js";
-import { isStylusCode } from "../wasm/program-format.js";
+import { isStylusCodeHex } from "../chain/code-hash.js";
 
 import { runEmulatedTransaction } from "./emulated-transaction.js";
 import { readTransaction, TRANSACTION_METHODS } from "./transaction-params.js";
@@ -25,8 +23,8 @@ export class StylusExecutionHandler implements StylusRequestHandler {
     const to = tx.to;
     const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
     const probe = new StateView(scope.rpc, isSend ? "latest" : tx.tag === "pending" ? "latest" : tx.tag, tx.override);
-    const code = hexToBytes(await probe.getCode(to));
-    if (!isStylusCode(code)) return request;
+    const code = await probe.getCode(to);
+    if (!isStylusCodeHex(code)) return request;
     return await runEmulatedTransaction(request, tx, to, scope, async (env) =>
       await runStylusProgram({
         view: env.view,

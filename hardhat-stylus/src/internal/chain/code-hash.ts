@@ -1,0 +1,26 @@
+// Memoised keccak256 of deployed code. Stylus code is tens of kilobytes and
+// every call to a program needs its code hash (activation record, module
+// cache); hashing it in JS each time dominated the cost of an eth_call.
+import { keccak256, type Hex } from "viem";
+
+const MAX_ENTRIES = 256;
+const hashes = new Map<string, Hex>();
+
+export function codeHashOf(code: Hex): Hex {
+  const key = code.toLowerCase();
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = keccak256(code);
+    if (hashes.size >= MAX_ENTRIES) {
+      const oldest = hashes.keys().next().value;
+      if (oldest !== undefined) hashes.delete(oldest);
+    }
+    hashes.set(key, hash);
+  }
+  return hash;
+}
+
+/** True when hex code starts with the Stylus prefix EF F0 00 (plus a dictionary byte). */
+export function isStylusCodeHex(code: Hex): boolean {
+  return code.length >= 10 && code.slice(0, 8).toLowerCase() === "0xeff000";
+}
