@@ -1,13 +1,17 @@
 //! The predecessor's interface: `submitResult(bytes32,uint8[],bytes32)` and
 //! `getResult(bytes32)`, same selectors and return shapes, but a task id is
 //! written once (the predecessor let anyone overwrite any id).
+//!
+//! The ciphertext is kept as 32-byte words plus its byte length rather than in
+//! the SDK's `StorageBytes`, whose length decoding pulls a 256-bit division
+//! (about 8 KB of WASM) into the program.
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, B256, U256, U64};
+use alloy_primitives::{Address, B256, U256, U32, U64};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageBytes, StorageMap, StorageU256, StorageU64},
+    storage::{StorageAddress, StorageB256, StorageMap, StorageU32, StorageU64, StorageVec},
 };
 
 pub use sol::*;
@@ -36,14 +40,16 @@ pub enum Error {
 /// One stored result, as the predecessor kept it.
 #[storage]
 pub struct ResultRecord {
-    /// The ciphertext bytes (returned as `uint8[]`).
-    encrypted_result: StorageBytes,
     /// The proof hash given with it.
     proof_hash: StorageB256,
-    /// Block timestamp of the submission.
-    timestamp: StorageU256,
     /// The account that submitted it; never zero once stored.
     submitter: StorageAddress,
+    /// Block timestamp of the submission (returned as `uint256`).
+    timestamp: StorageU64,
+    /// Length of the ciphertext in bytes.
+    length: StorageU32,
+    /// The ciphertext in 32-byte words, the last one zero-padded.
+    words: StorageVec<StorageB256>,
 }
 
 /// Result storage and its counter.
@@ -72,13 +78,19 @@ impl Legacy {
         if !self.results.get(task_id).submitter.get().is_zero() {
             return Err(Error::AlreadySubmitted(ResultAlreadySubmitted { task_id }));
         }
+        let length = u32::try_from(encrypted_result.len()).expect("calldata is far below 4 GiB");
         let submitter = self.vm().msg_sender();
         let timestamp = self.vm().block_timestamp();
         let mut record = self.results.setter(task_id);
-        record.encrypted_result.set_bytes(encrypted_result);
         record.proof_hash.set(proof_hash);
-        record.timestamp.set(U256::from(timestamp));
         record.submitter.set(submitter);
+        record.timestamp.set(U64::from(timestamp));
+        record.length.set(U32::from(length));
+        for chunk in encrypted_result.chunks(32) {
+            let mut word = B256::ZERO;
+            word[..chunk.len()].copy_from_slice(chunk);
+            record.words.push(word);
+        }
         let count = self.count.get() + U64::from(1);
         self.count.set(count);
         self.vm().log(ResultSubmitted {
@@ -92,10 +104,18 @@ impl Legacy {
     /// `(encrypted_result, proof_hash, timestamp, submitter)`; empty and zeros for an unknown task.
     pub fn get(&self, task_id: B256) -> (Vec<u8>, B256, U256, Address) {
         let record = self.results.get(task_id);
+        let length = record.length.get().to::<usize>();
+        let mut encrypted_result = Vec::with_capacity(length.next_multiple_of(32));
+        for index in 0..record.words.len() {
+            if let Some(word) = record.words.get(index) {
+                encrypted_result.extend_from_slice(word.as_slice());
+            }
+        }
+        encrypted_result.truncate(length);
         (
-            record.encrypted_result.get_bytes(),
+            encrypted_result,
             record.proof_hash.get(),
-            record.timestamp.get(),
+            U256::from(record.timestamp.get()),
             record.submitter.get(),
         )
     }
@@ -144,6 +164,22 @@ mod tests {
             proof_hash: PROOF,
             submitter: BOB,
         });
+    }
+
+    #[test]
+    fn stores_empty_and_word_aligned_ciphertexts_intact() {
+        let mut f = Fixture::initialized();
+        f.sender(BOB);
+        for (i, len) in [0usize, 1, 31, 32, 33, 64].into_iter().enumerate() {
+            let task = B256::with_last_byte(u8::try_from(i).expect("few cases"));
+            let ciphertext: Vec<u8> = (0..len).map(|b| (b as u8).wrapping_add(1)).collect();
+            f.contract
+                .submit_result(task, ciphertext.clone(), PROOF)
+                .expect("submitter stores");
+            assert_eq!(f.contract.get_result(task).0, ciphertext, "length {len}");
+            assert_eq!(f.contract.get_result(task).3, BOB);
+        }
+        assert_eq!(f.contract.totals().3, 6);
     }
 
     #[test]
