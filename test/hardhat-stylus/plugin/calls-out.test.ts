@@ -100,3 +100,26 @@ describe("hardhat-stylus calls out of a program", function () {
     }
   });
 });
+
+describe("hardhat-stylus factory deployments", function () {
+  it("fails a factory CREATE of Stylus init code with an error that says why", async function () {
+    const connection = await network.create();
+    try {
+      const test = await connection.viem.getTestClient();
+      const [wallet] = await connection.viem.getWalletClients();
+      // Factory: CREATE(calldata as init code); revert when the CREATE fails.
+      // CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY CALLDATASIZE PUSH0 PUSH0 CREATE DUP1 PUSH1 0x0f JUMPI PUSH0 PUSH0 REVERT JUMPDEST PUSH0 MSTORE PUSH1 32 PUSH0 RETURN
+      const factory: Address = "0x00000000000000000000000000000000000fac70";
+      await test.setCode({ address: factory, bytecode: "0x365f5f37365f5ff080600f575f5ffd5b5f5260205ff3" });
+      const { counterInitCode } = await import("../helpers/counter-setup.js");
+      try {
+        await wallet!.sendTransaction({ to: factory, data: await counterInitCode(40), gas: 3_000_000n });
+        expect.fail("should fail");
+      } catch (error) {
+        expect(String(error)).to.match(/factory CREATE\/CREATE2/);
+      }
+    } finally {
+      await connection.close();
+    }
+  });
+});

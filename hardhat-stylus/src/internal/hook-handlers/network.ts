@@ -20,6 +20,7 @@ import { ChainRpc } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../chain/program-runner.js";
+import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
 interface ConnectionState {
@@ -159,7 +160,13 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               if (!("method" in handled)) return handled;
               current = handled;
             }
-            return await next(context, connection, current);
+            try {
+              return await next(context, connection, current);
+            } catch (error) {
+              const hinted = factoryDeploymentHint(current, error);
+              if (hinted !== undefined) return hinted;
+              throw error;
+            }
           }),
       );
     },
