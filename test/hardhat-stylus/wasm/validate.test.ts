@@ -1,7 +1,10 @@
 // Conformance of validateStylusProgram with Nitro's activation rules: one
 // program per rule that breaks it (and the reason code it must produce), plus
 // the facts returned for a valid program.
+import * as chai from "chai";
 import { expect } from "chai";
+
+import { instrumentForInk } from "../../../hardhat-stylus/src/internal/runtime/instrument.js";
 
 import { encodeU32 } from "../../../hardhat-stylus/src/internal/wasm/binary-reader.js";
 import {
@@ -282,5 +285,42 @@ describe("validateStylusProgram (Nitro activation rules)", () => {
 
   it("caps export names at 512 bytes", async () => {
     await rejects(mod(`(func (export "${"a".repeat(513)}"))`), "name-too-long");
+  });
+});
+
+describe("validateStylusProgram robustness", () => {
+  it("answers every corrupted binary with a StylusValidationError or a result, and instruments what it accepts", async () => {
+    const base = await wat(
+      mod(`(import "vm_hooks" "read_args" (func (param i32)))
+           (global (mut i32) (i32.const 7))
+           (data (i32.const 0) "abcdef")
+           (func $f (param i32) (result i32)
+             (block (loop (br_if 1 (local.get 0)) (br 0)))
+             (i32.add (local.get 0) (i32.const 1)))`),
+    );
+    // Deterministic xorshift so failures reproduce.
+    let seed = 0x9e3779b9;
+    const rand = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    let rejected = 0;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Uint8Array.from(base);
+      const flips = 1 + rand(3);
+      for (let j = 0; j < flips; j++) bytes[8 + rand(bytes.length - 8)] = rand(256);
+      try {
+        validateStylusProgram(bytes);
+        // Whatever passes validation must instrument into a valid module.
+        expect(WebAssembly.validate(instrumentForInk(bytes)), `mutation ${i} instrumented`).to.equal(true);
+      } catch (error) {
+        if (error instanceof chai.AssertionError) throw error;
+        expect(isStylusValidationError(error), `mutation ${i}: ${String(error)}`).to.equal(true);
+        rejected++;
+      }
+    }
+    expect(rejected).to.be.greaterThan(100);
   });
 });
