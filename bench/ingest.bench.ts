@@ -1,0 +1,252 @@
+// Ingest throughput: signed readings persisted per second (a reading counts
+// once its SQLite transaction committed, i.e. when ingest() resolves / HTTP
+// answers 202), against a predecessor-style baseline measured in the same
+// run (encrypt, one SQLite transaction and one submitResult call waiting for
+// its receipt, per reading). Cases: in-process API (noble and node:crypto
+// engines), in-process gateway batches (ingestMany), HTTP single readings and
+// HTTP batches (the load generator runs in a worker thread, so server and
+// client use the two cores). The node runs in batch mode with its commit loop
+// live; the backlog is drained and counted at the end. Device signing is
+// device-side work and happens before timing. Bounded by count and time.
+// Writes bench/results/ingest.json.
+//   node --import tsx bench/ingest.bench.ts   (BENCH_SCALE=0.2 for a quick run)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+import type { Hex } from "viem";
+
+import type { SignedReading } from "../node/src/crypto/device-signature.js";
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const MAX_CASE_MS = Number(process.env.BENCH_CASE_MS ?? 20_000);
+const n = (x: number) => Math.max(10, Math.round(x * SCALE));
+
+interface ClientJob {
+  url: string;
+  bodies: string[];
+  concurrency: number;
+  maxMs: number;
+}
+
+// ---- worker thread: HTTP load generator ----
+async function runClient(job: ClientJob): Promise<{ ok: number; failed: number; ms: number; statuses: Record<string, number> }> {
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  const statuses: Record<string, number> = {};
+  const start = performance.now();
+  const deadline = start + job.maxMs;
+  async function lane() {
+    while (next < job.bodies.length && performance.now() < deadline) {
+      const body = job.bodies[next++]!;
+      const res = await fetch(job.url, { method: "POST", body, headers: { "content-type": "application/json" } });
+      const text = await res.text();
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 202) {
+        const parsed = JSON.parse(text) as { accepted?: number };
+        ok += parsed.accepted ?? 1;
+      } else failed++;
+    }
+  }
+  await Promise.all(Array.from({ length: job.concurrency }, lane));
+  return { ok, failed, ms: performance.now() - start, statuses };
+}
+
+if (!isMainThread) {
+  const result = await runClient(workerData as ClientJob);
+  parentPort!.postMessage(result);
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const { network } = await import("hardhat");
+  const { createCipheriv, randomBytes, createHash } = await import("node:crypto");
+  const Database = (await import("better-sqlite3")).default;
+  const { createNode, generateDeviceKeyPair, signReading } = await import("../node/src/index.js");
+  const { sealEnvelope } = await import("../node/src/crypto/envelope.js");
+  const { Keyring } = await import("../node/src/crypto/keyring.js");
+  const { mvpIoTProcessorAbi } = await import("../contracts-stylus/artifacts/abi.js");
+  const { deployProcessor } = await import("../test/node/helpers/deploy-processor.js");
+
+  console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores (other work on the machine lowers every figure; compare the ratios)`);
+  const connection = await network.create();
+  const processor = await deployProcessor(connection);
+  const dir = mkdtempSync(join(tmpdir(), "lcore-ingest-bench-"));
+  const payload = (i: number) => JSON.stringify({ v: i, kwh: 12.5 + (i % 100) / 10, ts: 1_700_000_000 + i }).padEnd(256, " ");
+
+  type Device = { id: string; privateKey: string; publicKey: string; counter: number };
+  const makeDevices = (prefix: string, count: number): Device[] =>
+    Array.from({ length: count }, (_, i) => ({ id: `${prefix}_${i}`, ...generateDeviceKeyPair(), counter: 0 }));
+  const signMany = (devices: Device[], total: number): SignedReading[] =>
+    Array.from({ length: total }, (_, i) => {
+      const d = devices[i % devices.length]!;
+      d.counter++;
+      return signReading({ deviceId: d.id, counter: d.counter, data: payload(i), privateKey: d.privateKey });
+    });
+
+  const results: { case: string; readings: number; seconds: number; readings_per_sec: number; vs_baseline?: number; note?: string }[] = [];
+  const record = (name: string, readings: number, ms: number, note?: string) => {
+    const r = { case: name, readings, seconds: Math.round(ms) / 1000, readings_per_sec: Math.round((readings / ms) * 1000), ...(note === undefined ? {} : { note }) };
+    results.push(r);
+    console.log(`${name.padEnd(62)} ${String(r.readings).padStart(7)} readings ${String(r.readings_per_sec).padStart(8)} readings/s`);
+    return r;
+  };
+
+  // ---- baseline: the predecessor's path, one reading at a time ----
+  {
+    const db = new Database(join(dir, "baseline.db"));
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.exec("CREATE TABLE data_submissions (id INTEGER PRIMARY KEY, device_id TEXT, task_id TEXT, proof_hash TEXT, tx_hash TEXT, created_at INTEGER)");
+    const insert = db.prepare("INSERT INTO data_submissions (device_id, task_id, proof_hash, tx_hash, created_at) VALUES (?, ?, ?, ?, ?)");
+    const { walletClient, publicClient } = processor.clients;
+    const k1 = randomBytes(32);
+    const k2 = randomBytes(32);
+    const total = n(300);
+    const start = performance.now();
+    let done = 0;
+    for (let i = 0; i < total && performance.now() - start < MAX_CASE_MS; i++) {
+      const pt = Buffer.from(payload(i));
+      const n1 = randomBytes(12);
+      const c1 = createCipheriv("aes-256-gcm", k1, n1);
+      const s1 = Buffer.concat([n1, c1.update(pt), c1.final(), c1.getAuthTag()]);
+      const n2 = randomBytes(12);
+      const c2 = createCipheriv("chacha20-poly1305", k2, n2, { authTagLength: 16 });
+      const s2 = Buffer.concat([n2, c2.update(s1), c2.final(), c2.getAuthTag()]);
+      const proof = `0x${createHash("sha256").update(s2).digest("hex")}` as Hex;
+      const hash = await walletClient.writeContract({ address: processor.address, abi: mvpIoTProcessorAbi, functionName: "submitResult", args: [proof, Array.from(s2), proof], chain: null, account: walletClient.account });
+      await publicClient.waitForTransactionReceipt({ hash });
+      db.transaction(() => insert.run("EV_BASE", proof, proof, hash, Date.now()))();
+      done++;
+    }
+    record("baseline: predecessor path (1 tx + 1 submitResult/reading)", done, performance.now() - start, "encrypt, submitResult awaited, one SQLite transaction, per reading; in-process chain");
+    db.close();
+  }
+  const baseline = results[0]!.readings_per_sec;
+
+  // ---- our node ----
+  const nodes = [] as Awaited<ReturnType<typeof createNode>>[];
+  const startNode = async (engine: "noble" | "openssl", name: string) => {
+    const node = await createNode({
+      chain: processor.clients,
+      dbPath: join(dir, `${name}.db`),
+      masterSecret: randomBytes(32).toString("hex"),
+      apiToken: randomBytes(16).toString("hex"),
+      commitMode: "batch",
+      batchSize: 1024,
+      batchMaxWaitMs: 500,
+      cryptoEngine: engine,
+      devicePerSecond: 0,
+      logLevel: "silent",
+      http: { ipPerMinute: 0, bodyLimit: 1_048_576 },
+    });
+    nodes.push(node);
+    return node;
+  };
+  const register = (node: Awaited<ReturnType<typeof createNode>>, devices: Device[]) => {
+    for (const d of devices) node.registerDevice({ device_id: d.id, public_key: d.publicKey });
+  };
+
+  for (const engine of ["noble", "openssl"] as const) {
+    const node = await startNode(engine, `api-${engine}`);
+    const devices = makeDevices(`A${engine[0]}`, 100);
+    register(node, devices);
+    const readings = signMany(devices, n(20_000));
+    const start = performance.now();
+    let done = 0;
+    for (let i = 0; i < readings.length && performance.now() - start < MAX_CASE_MS; i += 2_000) {
+      const slice = readings.slice(i, i + 2_000);
+      await Promise.all(slice.map((r) => node.ingest(r)));
+      done += slice.length;
+    }
+    record(`in-process ingest(), ${engine === "noble" ? "@noble/ciphers" : "node:crypto"} engine`, done, performance.now() - start);
+  }
+  {
+    const node = await startNode("openssl", "many-openssl");
+    const devices = makeDevices("M", 100);
+    register(node, devices);
+    const readings = signMany(devices, n(20_000));
+    const start = performance.now();
+    let done = 0;
+    for (let i = 0; i < readings.length && performance.now() - start < MAX_CASE_MS; i += 500) {
+      done += node.ingestMany(readings.slice(i, i + 500)).filter((o) => o.ok).length;
+      await new Promise((r) => setImmediate(r)); // let the commit loop run
+    }
+    record("in-process ingestMany() batches of 500, node:crypto engine", done, performance.now() - start);
+  }
+
+  const http = async (engine: "noble" | "openssl", batch: number) => {
+    const node = await startNode(engine, `http-${engine}-${batch}`);
+    const devices = makeDevices(`H${engine[0]}${batch}`, 100);
+    register(node, devices);
+    const readings = signMany(devices, n(batch === 1 ? 8_000 : 20_000));
+    const bodies: string[] = [];
+    if (batch === 1) for (const r of readings) bodies.push(JSON.stringify(r));
+    else for (let i = 0; i < readings.length; i += batch) bodies.push(JSON.stringify({ readings: readings.slice(i, i + batch) }));
+    const url = await node.listen({ host: "127.0.0.1", port: 0 });
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { url: `${url}/device/data${batch === 1 ? "" : "/batch"}`, bodies, concurrency: batch === 1 ? 64 : 8, maxMs: MAX_CASE_MS } satisfies ClientJob,
+      execArgv: ["--import", "tsx"],
+    });
+    const out = await new Promise<{ ok: number; failed: number; ms: number; statuses: Record<string, number> }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+    record(
+      `HTTP POST /device/data${batch === 1 ? " (one reading/request, 64 conns)" : `/batch (${batch}/request, 8 conns)`}, ${engine === "noble" ? "noble" : "node:crypto"}`,
+      out.ok,
+      out.ms,
+      out.failed > 0 ? `non-202: ${JSON.stringify(out.statuses)}` : undefined,
+    );
+  };
+  await http("noble", 1);
+  await http("openssl", 1);
+  await http("openssl", 100);
+
+  // ---- drain: every persisted reading committed ----
+  const drainStart = performance.now();
+  let persisted = 0;
+  let committed = 0;
+  let batches = 0;
+  for (const node of nodes) {
+    await node.outbox.drain({ timeoutMs: 120_000 });
+    const m = node.metrics();
+    persisted += m.data_submissions;
+    committed += m.on_chain_commitments;
+    batches += m.node.committed_batches;
+  }
+  const drainMs = performance.now() - drainStart;
+  console.log(`drain after the runs: ${committed}/${persisted} readings committed in ${batches} Merkle batches (drain took ${Math.round(drainMs)} ms)`);
+  for (const r of results.slice(1)) r.vs_baseline = Math.round((r.readings_per_sec / baseline) * 10) / 10;
+  console.log("ratios vs baseline:", results.slice(1).map((r) => `${r.case.split(",")[0]}${r.case.includes("engine") || r.case.includes("HTTP") ? ` [${r.case.split(", ").pop()}]` : ""}: ${r.vs_baseline}x`).join("; "));
+
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL("./results/ingest.json", import.meta.url),
+    `${JSON.stringify(
+      {
+        bench: "ingest",
+        date: new Date().toISOString(),
+        node: process.version,
+        cores: cpus().length,
+        load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100),
+        scale: SCALE,
+        reading_bytes: 256,
+        contract: processor.kind === "evm" ? "MVPIoTProcessorEvm (Solidity twin)" : "MVPIoTProcessor (Stylus)",
+        commit_mode: "batch (1024 / 500 ms), commit loop running during the runs",
+        baseline: results[0],
+        results: results.slice(1),
+        drain: { persisted, committed, batches, ms: Math.round(drainMs) },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  for (const node of nodes) await node.close();
+  await connection.close();
+  rmSync(dir, { recursive: true, force: true });
+}
