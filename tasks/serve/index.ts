@@ -1,0 +1,14 @@
+// Definition of the `serve` task: the embedded IoT node's REST API against the chosen network.
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+
+export const serveTask = task("serve", "Run the embedded IoT node (device registry, encryption, SQLite, outbox commits, REST API) against the network; deploys on local chains when needed")
+  .addOption({ name: "host", description: "Interface to listen on", defaultValue: "127.0.0.1" })
+  .addOption({ name: "port", description: "HTTP port (0 = any free port)", type: ArgumentType.INT, defaultValue: 8787 })
+  .addOption({ name: "commit", description: "proof (one commitProof per reading), batch (Merkle batches) or legacy (submitResult with the ciphertext)", defaultValue: "batch" })
+  .addOption({ name: "batchSize", description: "Readings per Merkle batch", type: ArgumentType.INT, defaultValue: 256 })
+  .addOption({ name: "batchWaitMs", description: "Longest wait before a partial batch is committed (ms)", type: ArgumentType.INT, defaultValue: 2000 })
+  .addOption({ name: "db", description: "SQLite file (default: .lcore/node-<chain id>.db; a fresh one per run on the in-process chain)", defaultValue: "" })
+  .addOption({ name: "duration", description: "Stop after this many seconds (0 = run until Ctrl-C)", type: ArgumentType.INT, defaultValue: 0 })
+  .setAction(() => import("./task-action.js"))
+  .build();
