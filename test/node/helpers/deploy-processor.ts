@@ -21,13 +21,11 @@ export interface DeployedProcessor {
 }
 
 async function deployStylus(connection: NetworkConnection): Promise<Address> {
-  const artifacts = (await import("../../../contracts-stylus/artifacts/index.js" as string)) as {
-    loadMvpIoTProcessorArtifact: () => Promise<unknown> | unknown;
-  };
-  const artifact = await artifacts.loadMvpIoTProcessorArtifact();
-  const stylus = (connection as unknown as { stylus?: { deploy: (a: unknown) => Promise<{ address: Address }> } }).stylus;
+  const { loadMvpIoTProcessorArtifact } = await import("../../../contracts-stylus/artifacts/index.js");
+  const artifact = loadMvpIoTProcessorArtifact();
+  const stylus = (connection as unknown as { stylus?: { deploy: (s: { deployedCode: `0x${string}` }) => Promise<{ address: Address }> } }).stylus;
   if (stylus === undefined) throw new Error("hardhat-stylus is not registered in hardhat.config.ts (connection.stylus missing)");
-  return (await stylus.deploy(artifact)).address;
+  return (await stylus.deploy({ deployedCode: artifact.deployedCode })).address;
 }
 
 /** Deploys and initialises a processor on `connection`. */
