@@ -14,6 +14,25 @@ use stylus_sdk::abi::export::{print_license_and_pragma, GenerateAbi};
 #[cfg(feature = "export-abi")]
 use crate::MVPIoTProcessor;
 
+/// The custom errors of every component, as declared in `docs/contract-interface.sol`
+/// (the SDK prints them without parameter names). A unit test checks each
+/// against the `sol!` error the code returns.
+pub const ERROR_DECLARATIONS: &[&str] = &[
+    "error AccessAlreadyInitialized();",
+    "error AccessNotInitialized();",
+    "error AccessUnauthorized(address account);",
+    "error AccessZeroAddress();",
+    "error RegistryDeviceExists(bytes32 device_id);",
+    "error RegistryUnknownDevice(bytes32 device_id);",
+    "error RegistryDeviceInactive(bytes32 device_id);",
+    "error ProofZeroHash();",
+    "error ProofAlreadyCommitted(bytes32 proof_hash);",
+    "error BatchZeroRoot();",
+    "error BatchEmpty();",
+    "error BatchAlreadyCommitted(bytes32 batch_id);",
+    "error ResultAlreadySubmitted(bytes32 task_id);",
+];
+
 /// The events of every component, as declared in `docs/contract-interface.sol`.
 /// A unit test checks each against the `sol!` event the code emits.
 pub const EVENT_DECLARATIONS: &[&str] = &[
@@ -51,18 +70,39 @@ mod printer {
         }
     }
 
-    /// The interface body with the events inserted before its closing brace.
+    /// The SDK's interface with its unnamed error declarations replaced by
+    /// [`ERROR_DECLARATIONS`] (same signatures, parameter names kept) and the
+    /// events appended.
     pub fn interface_with_events() -> String {
         let body = format!("{Interface}");
         let close = body
             .rfind('}')
             .expect("the SDK's interface ends with a closing brace");
-        let mut out = String::with_capacity(body.len() + 1024);
-        out.push_str(body[..close].trim_end());
-        out.push('\n');
-        for event in EVENT_DECLARATIONS {
-            out.push_str("\n    ");
-            out.push_str(event);
+        let mut kept = String::with_capacity(body.len() + 2048);
+        let mut blank = false;
+        for line in body[..close].lines() {
+            let trimmed = line.trim();
+            if trimmed.starts_with("error ") {
+                continue;
+            }
+            if trimmed.is_empty() {
+                if !blank {
+                    kept.push('\n');
+                }
+                blank = true;
+                continue;
+            }
+            blank = false;
+            kept.push_str(line);
+            kept.push('\n');
+        }
+        let mut out = String::from(kept.trim_end());
+        for group in [ERROR_DECLARATIONS, EVENT_DECLARATIONS] {
+            out.push('\n');
+            for declaration in group {
+                out.push_str("\n    ");
+                out.push_str(declaration);
+            }
         }
         out.push_str("\n}\n");
         out
@@ -111,7 +151,9 @@ pub use printer::print_abi_from_args;
 mod tests {
     use alloy_sol_types::SolEvent;
 
-    use super::EVENT_DECLARATIONS;
+    use alloy_sol_types::SolError;
+
+    use super::{ERROR_DECLARATIONS, EVENT_DECLARATIONS};
     use crate::{access, batches, legacy, proofs, registry};
 
     const INTERFACE: &str = include_str!("../../docs/contract-interface.sol");
@@ -120,11 +162,12 @@ mod tests {
     fn canonical(declaration: &str) -> String {
         let rest = declaration
             .strip_prefix("event ")
-            .expect("starts with event");
+            .or_else(|| declaration.strip_prefix("error "))
+            .expect("starts with event or error");
         let open = rest.find('(').expect("has parameters");
         let types: Vec<&str> = rest[open + 1..rest.rfind(')').expect("closes")]
             .split(',')
-            .map(|p| p.split_whitespace().next().expect("parameter has a type"))
+            .filter_map(|p| p.split_whitespace().next())
             .collect();
         format!("{}({})", &rest[..open], types.join(","))
     }
@@ -157,5 +200,32 @@ mod tests {
             .filter(|l| l.trim_start().starts_with("event "))
             .count();
         assert_eq!(in_file, EVENT_DECLARATIONS.len());
+    }
+
+    #[test]
+    fn declares_the_errors_the_code_returns() {
+        let returned = [
+            access::AccessAlreadyInitialized::SIGNATURE,
+            access::AccessNotInitialized::SIGNATURE,
+            access::AccessUnauthorized::SIGNATURE,
+            access::AccessZeroAddress::SIGNATURE,
+            registry::RegistryDeviceExists::SIGNATURE,
+            registry::RegistryUnknownDevice::SIGNATURE,
+            registry::RegistryDeviceInactive::SIGNATURE,
+            proofs::ProofZeroHash::SIGNATURE,
+            proofs::ProofAlreadyCommitted::SIGNATURE,
+            batches::BatchZeroRoot::SIGNATURE,
+            batches::BatchEmpty::SIGNATURE,
+            batches::BatchAlreadyCommitted::SIGNATURE,
+            legacy::ResultAlreadySubmitted::SIGNATURE,
+        ];
+        let declared: Vec<String> = ERROR_DECLARATIONS.iter().map(|d| canonical(d)).collect();
+        assert_eq!(declared, returned);
+        for declaration in ERROR_DECLARATIONS {
+            assert!(
+                INTERFACE.contains(declaration),
+                "{declaration} is not in docs/contract-interface.sol"
+            );
+        }
     }
 }
