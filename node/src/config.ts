@@ -38,6 +38,8 @@ export const nodeConfigSchema = z.object({
   apiToken: z.string().min(16, "expected at least 16 characters").optional(),
   apiTokenFile: z.string().default(".lcore/api-token"),
   cryptoEngine: z.enum(["noble", "openssl"]).default("noble"),
+  /** Worker threads for signature checks and encryption (0: on the main thread). Use the cores you have. */
+  ingestWorkers: z.number().int().min(0).max(64).default(0),
   maxDataBytes: z.number().int().min(1).max(1_048_576).default(16_384),
   devicePerSecond: z.number().min(0).default(20),
   deviceBurst: z.number().min(1).default(40),
@@ -100,7 +102,7 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
  * LCORE_NODE_DB_PATH, LCORE_NODE_COMMIT_MODE, LCORE_NODE_BATCH_SIZE,
  * LCORE_NODE_BATCH_MAX_WAIT_MS, LCORE_NODE_MASTER_SECRET,
  * LCORE_NODE_PREVIOUS_MASTER_SECRETS (comma separated), LCORE_NODE_API_TOKEN,
- * LCORE_NODE_CRYPTO_ENGINE, LCORE_NODE_HOST, LCORE_NODE_PORT,
+ * LCORE_NODE_CRYPTO_ENGINE, LCORE_NODE_INGEST_WORKERS, LCORE_NODE_HOST, LCORE_NODE_PORT,
  * LCORE_NODE_DEVICE_PER_SECOND, LCORE_NODE_IP_PER_MINUTE,
  * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LOG_LEVEL.
  */
@@ -119,6 +121,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       previousMasterSecrets: env.LCORE_NODE_PREVIOUS_MASTER_SECRETS?.split(",").filter((s) => s !== ""),
       apiToken: env.LCORE_NODE_API_TOKEN,
       cryptoEngine: env.LCORE_NODE_CRYPTO_ENGINE as "noble" | undefined,
+      ingestWorkers: num(env.LCORE_NODE_INGEST_WORKERS),
       devicePerSecond: num(env.LCORE_NODE_DEVICE_PER_SECOND),
       logLevel: env.LCORE_NODE_LOG_LEVEL as "info" | undefined,
       http: drop({ host: env.LCORE_NODE_HOST, port: num(env.LCORE_NODE_PORT), ipPerMinute: num(env.LCORE_NODE_IP_PER_MINUTE) }),

@@ -17,6 +17,7 @@ import type { SignedReading } from "./crypto/device-signature.js";
 import { Keyring } from "./crypto/keyring.js";
 import { loadOrCreateMasterSecret, parseMasterSecret } from "./crypto/master-secret.js";
 import { DeviceRegistry, type RegisterDeviceParameters, type RegisteredDevice } from "./devices/device-registry.js";
+import { CryptoPool } from "./ingest/crypto-pool.js";
 import { IngestService, type IngestResult } from "./ingest/ingest-service.js";
 import { viewReading, type ReadingView } from "./ingest/reading-view.js";
 import { createPrometheusMetrics, metricsSnapshot, type MetricsSnapshot, type PrometheusMetrics } from "./metrics/node-metrics.js";
@@ -41,6 +42,8 @@ export interface LcoreNode {
   ingest(reading: SignedReading): Promise<IngestResult>;
   /** Many signed readings in one transaction; one outcome each. */
   ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[];
+  /** Many signed readings through ingest() (uses the worker pool); one outcome each, in order. */
+  ingestBatch(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
   getReading(id: number, options?: { decrypt?: boolean }): ReadingView;
   /** Waits (bounded) until every given reading is committed or failed; returns their views. */
   waitForCommitment(readingIds: number | readonly number[], options?: { timeoutMs?: number }): Promise<ReadingView[]>;
@@ -98,6 +101,8 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
   const devices = new DeviceRegistry(store, { defaultOwner: outbox.submitterAddress, burst: config.deviceBurst });
 
   let prometheus: PrometheusMetrics | undefined;
+  const pool = config.ingestWorkers > 0 ? new CryptoPool(config.ingestWorkers, keyring.current, config.cryptoEngine) : undefined;
+  await pool?.ready();
   const ingestService = new IngestService(
     store,
     devices,
@@ -114,6 +119,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
       onAccepted: (n) => prometheus?.ingestAccepted.inc(n),
       onRefused: (code) => prometheus?.ingestRefused.inc({ code }),
     },
+    pool,
   );
 
   const metrics = () => metricsSnapshot(store, { mode: config.commitMode, chainOk: outbox.chain.ok });
@@ -152,6 +158,10 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     registerDevice: (p) => devices.register(p),
     ingest: (r) => ingestService.ingest(r),
     ingestMany: (r) => ingestService.ingestMany(r),
+    ingestBatch: async (r) =>
+      (await Promise.allSettled(r.map((x) => ingestService.ingest(x)))).map((o) =>
+        o.status === "fulfilled" ? { ok: true as const, result: o.value } : { ok: false as const, error: o.reason as unknown },
+      ),
     getReading: (id, o) => viewReading(store, id, { decrypt: o?.decrypt, keyring, engine: config.cryptoEngine }),
     metrics,
     prometheus,
@@ -174,6 +184,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     registerDevice: services.registerDevice,
     ingest: services.ingest,
     ingestMany: services.ingestMany,
+    ingestBatch: services.ingestBatch,
     getReading: services.getReading,
     async waitForCommitment(readingIds, { timeoutMs = 30_000 } = {}) {
       const ids = typeof readingIds === "number" ? [readingIds] : [...readingIds];
@@ -196,6 +207,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
       if (closed) return;
       closed = true;
       ingestService.flush();
+      await pool?.close();
       await outbox.stop();
       await app.close();
       store.close();

@@ -18,6 +18,8 @@ export interface NodeServices {
   registerDevice(parameters: RegisterDeviceParameters): RegisteredDevice;
   ingest(reading: SignedReading): Promise<IngestResult>;
   ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[];
+  /** Many readings through ingest() (worker pool, group commit); one outcome each, in order. */
+  ingestBatch(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
   getReading(id: number, options?: { decrypt?: boolean }): ReadingView;
   metrics(): MetricsSnapshot;
   prometheus: PrometheusMetrics;

@@ -15,6 +15,8 @@ import type { DeviceRow } from "../store/devices-repository.js";
 export interface CachedDevice {
   readonly deviceId: string;
   readonly publicKey: KeyObject;
+  /** Raw public key, hex (what the crypto workers import). */
+  readonly publicKeyHex: string;
   /** Highest counter accepted (persisted or being persisted). */
   lastCounter: number;
   /** Token bucket for the per-device rate limit. */
@@ -73,7 +75,7 @@ export class DeviceRegistry {
       this.#store.devices.insert(row);
       this.#store.outbox.enqueue("register_device", device_id, row.registered_at);
     });
-    this.#cache.set(device_id, { deviceId: device_id, publicKey: key, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
+    this.#cache.set(device_id, { deviceId: device_id, publicKey: key, publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
     return { ...row, chain_status: "pending" };
   }
 
@@ -83,7 +85,7 @@ export class DeviceRegistry {
     if (d === undefined) {
       const row = this.#store.devices.get(deviceId);
       if (row === undefined) throw new UnknownDeviceError({ deviceId });
-      d = { deviceId, publicKey: importDevicePublicKey(row.public_key), lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
+      d = { deviceId, publicKey: importDevicePublicKey(row.public_key), publicKeyHex: row.public_key, lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
       this.#cache.set(deviceId, d);
     }
     return d;

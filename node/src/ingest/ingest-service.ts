@@ -10,7 +10,9 @@ import { verifyReadingSignature, type SignedReading } from "../crypto/device-sig
 import { sealEnvelope, type CryptoEngine } from "../crypto/envelope.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { proofHashOf } from "../crypto/proof-hash.js";
-import type { DeviceRegistry } from "../devices/device-registry.js";
+import type { CachedDevice, DeviceRegistry } from "../devices/device-registry.js";
+import type { CryptoPool } from "./crypto-pool.js";
+import type { CryptoJob } from "./crypto-worker.js";
 import type { Store } from "../store/index.js";
 import type { CommitMode, NewReading } from "../store/readings-repository.js";
 import type { Hex } from "viem";
@@ -41,6 +43,14 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+interface Dispatch {
+  reading: SignedReading;
+  device: CachedDevice;
+  now: number;
+  resolve: (r: IngestResult) => void;
+  reject: (e: unknown) => void;
+}
+
 export interface IngestHooks {
   onAccepted?: (count: number) => void;
   onRefused?: (code: string) => void;
@@ -54,40 +64,58 @@ export class IngestService {
   readonly #hooks: IngestHooks;
   #queue: Pending[] = [];
   #scheduled = false;
+  readonly #pool: CryptoPool | undefined;
+  #dispatchQueue: Dispatch[] = [];
+  #dispatchScheduled = false;
 
-  constructor(store: Store, devices: DeviceRegistry, keyring: Keyring, options: IngestOptions, hooks: IngestHooks = {}) {
+  constructor(store: Store, devices: DeviceRegistry, keyring: Keyring, options: IngestOptions, hooks: IngestHooks = {}, pool?: CryptoPool) {
     this.#store = store;
     this.#devices = devices;
     this.#keyring = keyring;
     this.#options = options;
     this.#hooks = hooks;
+    this.#pool = pool !== undefined && pool.size > 0 ? pool : undefined;
+  }
+
+  /** The checks that need no crypto: shape, size, device, counter freshness. */
+  #precheck(reading: SignedReading): CachedDevice {
+    const { device_id, counter, data } = reading;
+    const encoding = reading.encoding ?? "utf8";
+    if (!Number.isSafeInteger(counter) || counter < 1) {
+      throw new ValidationError({ issues: [{ path: "counter", message: "expected an integer >= 1" }] });
+    }
+    const size = encoding === "utf8" ? Buffer.byteLength(data, "utf8") : Math.floor((data.length * 3) / 4);
+    if (size > this.#options.maxDataBytes) {
+      throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${size}` }] });
+    }
+    const device = this.#devices.get(device_id);
+    if (counter <= device.lastCounter) {
+      throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
+    }
+    return device;
+  }
+
+  /** Spends a rate-limit token (after the signature proved the device sent it). */
+  #takeToken(device: CachedDevice, now: number): void {
+    if (this.#options.devicePerSecond > 0) {
+      const refill = ((now - device.refilledAt) / 1000) * this.#options.devicePerSecond;
+      device.tokens = Math.min(this.#options.deviceBurst, device.tokens + refill);
+      device.refilledAt = now;
+      if (device.tokens < 1) throw new DeviceRateLimitedError({ deviceId: device.deviceId, perSecond: this.#options.devicePerSecond });
+      device.tokens -= 1;
+    }
   }
 
   /** Authenticates and encrypts; throws the 4xx errors; returns the row to persist. */
   #prepare(reading: SignedReading, now: number): NewReading {
     const { device_id, counter, data, signature } = reading;
     const encoding = reading.encoding ?? "utf8";
-    if (!Number.isSafeInteger(counter) || counter < 1) {
-      throw new ValidationError({ issues: [{ path: "counter", message: "expected an integer >= 1" }] });
-    }
+    const device = this.#precheck(reading);
     const bytes = Buffer.from(data, encoding);
-    if (bytes.length > this.#options.maxDataBytes) {
-      throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${bytes.length}` }] });
-    }
-    const device = this.#devices.get(device_id);
-    if (counter <= device.lastCounter) {
-      throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
-    }
     if (!verifyReadingSignature({ publicKey: device.publicKey, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
       throw new BadSignatureError({ deviceId: device_id, counter });
     }
-    if (this.#options.devicePerSecond > 0) {
-      const refill = ((now - device.refilledAt) / 1000) * this.#options.devicePerSecond;
-      device.tokens = Math.min(this.#options.deviceBurst, device.tokens + refill);
-      device.refilledAt = now;
-      if (device.tokens < 1) throw new DeviceRateLimitedError({ deviceId: device_id, perSecond: this.#options.devicePerSecond });
-      device.tokens -= 1;
-    }
+    this.#takeToken(device, now);
     device.lastCounter = counter;
     const keys = this.#keyring.current;
     const envelope = sealEnvelope({ keys, deviceId: device_id, counter, plaintext: bytes, engine: this.#options.engine });
@@ -125,6 +153,7 @@ export class IngestService {
    * for commit); rejects with a typed 4xx error for bad input.
    */
   ingest(reading: SignedReading): Promise<IngestResult> {
+    if (this.#pool !== undefined) return this.#ingestPooled(reading);
     let row: NewReading;
     try {
       row = this.#prepare(reading, Date.now());
@@ -177,6 +206,72 @@ export class IngestService {
     return outcomes;
   }
 
+  /** Pool path: precheck here, verify + seal on a worker (same worker per device, so order holds), finish here. */
+  #ingestPooled(reading: SignedReading): Promise<IngestResult> {
+    let device: CachedDevice;
+    try {
+      device = this.#precheck(reading);
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.#dispatchQueue.push({ reading, device, now: Date.now(), resolve, reject });
+      if (!this.#dispatchScheduled) {
+        this.#dispatchScheduled = true;
+        setImmediate(() => this.#dispatch());
+      }
+    });
+  }
+
+  #dispatch(): void {
+    this.#dispatchScheduled = false;
+    const pool = this.#pool!;
+    const queue = this.#dispatchQueue;
+    this.#dispatchQueue = [];
+    const perWorker: Dispatch[][] = Array.from({ length: pool.size }, () => []);
+    for (const d of queue) perWorker[workerOf(d.reading.device_id, pool.size)]!.push(d);
+    perWorker.forEach((items, w) => {
+      for (let i = 0; i < items.length; i += 512) {
+        const chunk = items.slice(i, i + 512);
+        const jobs: CryptoJob[] = chunk.map((d) => ({
+          deviceId: d.reading.device_id,
+          publicKey: d.device.publicKeyHex,
+          counter: d.reading.counter,
+          data: d.reading.data,
+          encoding: d.reading.encoding ?? "utf8",
+          signature: d.reading.signature,
+        }));
+        pool.runOn(w, jobs).then(
+          (results) => {
+            const keyId = this.#keyring.current.keyIdHex;
+            chunk.forEach((d, k) => {
+              const r = results[k]!;
+              try {
+                if (!r.ok) throw new BadSignatureError({ deviceId: d.reading.device_id, counter: d.reading.counter });
+                if (d.reading.counter <= d.device.lastCounter) {
+                  throw new ReplayedCounterError({ deviceId: d.reading.device_id, counter: d.reading.counter, lastCounter: d.device.lastCounter });
+                }
+                this.#takeToken(d.device, d.now);
+                d.device.lastCounter = d.reading.counter;
+                this.#queue.push({
+                  row: { device_id: d.reading.device_id, counter: d.reading.counter, key_id: keyId, envelope: r.envelope, proof_hash: r.proofHash, mode: this.#options.mode, received_at: d.now },
+                  resolve: d.resolve,
+                  reject: d.reject,
+                });
+              } catch (error) {
+                this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+                d.reject(error);
+              }
+            });
+            this.#flush();
+          },
+          (error: unknown) => chunk.forEach((d) => d.reject(error)),
+        );
+      }
+    });
+  }
+
   /** Writes everything queued now (also called on close). */
   flush(): void {
     this.#flush();
@@ -198,6 +293,13 @@ export class IngestService {
     this.#hooks.onAccepted?.(batch.length);
     batch.forEach((p, i) => p.resolve(resultOf(p.row, ids[i]!)));
   }
+}
+
+/** A device's readings always go to the same worker, so their order is kept. */
+function workerOf(deviceId: string, size: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < deviceId.length; i++) h = Math.imul(h ^ deviceId.charCodeAt(i), 16777619);
+  return (h >>> 0) % size;
 }
 
 function resultOf(row: NewReading, id: number): IngestResult {

@@ -38,6 +38,21 @@ export interface ReadingView {
   data_base64?: string;
 }
 
+/** Trees of recent batches (a batch's leaves never change once it is closed). */
+const treeCache = new Map<string, ReturnType<typeof buildMerkleTree>>();
+const TREE_CACHE_SIZE = 32;
+
+function batchTree(store: Store, batchId: string): ReturnType<typeof buildMerkleTree> {
+  const key = `${store.db.name}:${batchId}`;
+  let tree = treeCache.get(key);
+  if (tree === undefined) {
+    tree = buildMerkleTree(store.readings.batchProofHashes(batchId) as Hex[]);
+    if (treeCache.size >= TREE_CACHE_SIZE) treeCache.delete(treeCache.keys().next().value!);
+    treeCache.set(key, tree);
+  }
+  return tree;
+}
+
 export function viewReading(
   store: Store,
   id: number,
@@ -48,7 +63,7 @@ export function viewReading(
   let batch: ReadingView["batch"] = null;
   if (r.batch_id !== null && r.leaf_index !== null) {
     const b = store.batches.get(r.batch_id);
-    const tree = buildMerkleTree(store.readings.batchProofHashes(r.batch_id) as Hex[]);
+    const tree = batchTree(store, r.batch_id);
     batch = {
       batch_id: r.batch_id,
       root: tree.root,

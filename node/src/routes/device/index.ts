@@ -26,7 +26,7 @@ const deviceRoutes: FastifyPluginAsync = async (app) => {
 
   app.post("/device/data/batch", async (request, reply) => {
     const body = parseWith(deviceDataBatchBody, request.body);
-    const outcomes = app.node.ingestMany(body.readings);
+    const outcomes = await app.node.ingestBatch(body.readings);
     const results = outcomes.map((o) =>
       o.ok
         ? { ok: true, ...o.result }

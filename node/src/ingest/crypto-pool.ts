@@ -1,0 +1,91 @@
+// A small pool of worker threads for the ingest crypto (Ed25519 verify, two
+// AEAD layers, SHA-256). Jobs go out in chunks, round-robin; each chunk's
+// results come back in order. Used by IngestService when ingestWorkers > 0.
+import { Worker } from "node:worker_threads";
+
+import type { CryptoEngine } from "../crypto/envelope.js";
+import type { DataKeys } from "../crypto/keyring.js";
+import type { CryptoJob, CryptoJobResult, CryptoWorkerInit } from "./crypto-worker.js";
+
+const WORKER_URL = new URL(`./crypto-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
+
+export class CryptoPool {
+  readonly #workers: Worker[] = [];
+  readonly #pending = new Map<number, { resolve: (r: CryptoJobResult[]) => void; reject: (e: unknown) => void }>();
+  #nextId = 1;
+  readonly #ready: Promise<void>[] = [];
+
+  constructor(size: number, keys: DataKeys, engine: CryptoEngine) {
+    for (let i = 0; i < size; i++) {
+      const init: CryptoWorkerInit & { lcoreCryptoWorker: true } = {
+        keys: { keyId: keys.keyId, keyIdHex: keys.keyIdHex, layer1: keys.layer1, layer2: keys.layer2 },
+        engine,
+        lcoreCryptoWorker: true,
+      };
+      const worker = new Worker(WORKER_URL, {
+        workerData: init,
+        // TypeScript sources run through tsx in workers too.
+        execArgv: WORKER_URL.pathname.endsWith(".ts") ? ["--import", "tsx"] : [],
+      });
+      this.#ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.once("message", () => resolve());
+          worker.once("error", reject);
+        }),
+      );
+      worker.on("message", (m: { id: number; results: CryptoJobResult[] } | { ready: true }) => {
+        if (!("id" in m)) return;
+        const p = this.#pending.get(m.id);
+        this.#pending.delete(m.id);
+        if (this.#pending.size === 0) this.#setRef(false);
+        p?.resolve(m.results);
+      });
+      worker.on("error", (e) => {
+        for (const p of this.#pending.values()) p.reject(e);
+        this.#pending.clear();
+      });
+      this.#workers.push(worker);
+    }
+  }
+
+  /** Resolves once every worker has loaded (jobs sent earlier simply wait). */
+  async ready(): Promise<void> {
+    await Promise.all(this.#ready);
+    if (this.#pending.size === 0) this.#setRef(false);
+  }
+
+  /** Idle workers do not keep the process alive; workers with jobs do. */
+  #setRef(on: boolean): void {
+    for (const w of this.#workers) {
+      if (on) w.ref();
+      else w.unref();
+    }
+  }
+
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Runs one chunk of jobs on worker `index` (results in job order). */
+  runOn(index: number, jobs: CryptoJob[]): Promise<CryptoJobResult[]> {
+    const id = this.#nextId++;
+    const worker = this.#workers[index % this.#workers.length]!;
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#setRef(true);
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ id, jobs });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.#workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once("exit", () => resolve());
+            w.postMessage("close");
+          }),
+      ),
+    );
+  }
+}
