@@ -31,9 +31,10 @@ export interface ProcessorArtifact {
   readonly source: string;
 }
 
-/** Folder of the committed Stylus artifacts. */
+/** Folder of the committed Stylus artifacts (LCORE_STYLUS_ARTIFACTS points elsewhere, e.g. at a build under test). */
 export function stylusArtifactsDir(hre: HardhatRuntimeEnvironment): string {
-  return join(hre.config.paths.root, "contracts-stylus", "artifacts");
+  const override = process.env.LCORE_STYLUS_ARTIFACTS;
+  return override !== undefined && override !== "" ? override : join(hre.config.paths.root, "contracts-stylus", "artifacts");
 }
 
 export const DEPLOYED_HEX_FILE = "MVPIoTProcessor.deployed.hex";

@@ -64,3 +64,24 @@ describe("tasks/deploy", () => {
     await expectTaskError(deploy({ deployments: dir, submitters: "0x1234" }), /not an address/);
   });
 });
+
+describe("tasks/deploy on the Stylus runtime", function () {
+  this.timeout(120_000);
+
+  it("activates once per code hash: a redeploy of the same code skips activation", async function () {
+    const ctx = await openChainContext(hre);
+    if ((await stylusVersion(ctx.publicClient)) === undefined || !stylusArtifactExists(hre)) this.skip();
+    const dir = await mkdtemp(join(tmpdir(), "deploy-stylus-"));
+    const first = await deploy({ deployments: dir, runtime: "stylus", redeploy: true });
+    expect(first.record.runtime).to.equal("stylus");
+    const code = await ctx.publicClient.getCode({ address: first.record.address });
+    expect(code!.startsWith("0xeff000")).to.equal(true);
+    expect(first.record.activation!.stylusVersion).to.be.a("number");
+    const second = await deploy({ deployments: dir, runtime: "stylus", redeploy: true });
+    expect(second.record.address).to.not.equal(first.record.address);
+    expect(second.record.activation!.alreadyActive).to.equal(true);
+    expect(second.steps.find((s) => s.step === "activate")!.txHash).to.equal(undefined);
+    const abi = (await import("../../contracts-stylus/artifacts/abi.js")).mvpIoTProcessorAbi;
+    expect((await ctx.publicClient.readContract({ address: second.record.address, abi, functionName: "owner" })).toLowerCase()).to.equal(ctx.deployerAddress.toLowerCase());
+  });
+});
