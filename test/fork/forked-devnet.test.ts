@@ -51,8 +51,8 @@ describe("forked devnet: proof commits", function () {
     await f?.close();
   });
 
-  it("runs the contract as a Stylus program on the devnet and on the fork", async function () {
-    if (f.deployment.record.runtime !== "stylus") this.skip();
+  it("runs the contract as a Stylus program on the devnet and on the fork", async () => {
+    expect(f.deployment.record.runtime).to.equal("stylus");
     const code = await pub.getCode({ address: f.address });
     expect(code?.slice(0, 8)).to.equal("0xeff000");
     expect(await pub.getBlockNumber() >= f.forkBlock).to.equal(true);

@@ -84,7 +84,7 @@ export async function prepareDevnet(readingsPerDevice = 3): Promise<DevnetFixtur
     const connection = await network.create({ network: "localhost", override: { url: devnet.url } });
     const ctx = await chainContextOf(connection);
     const deployment = await deployProcessor(hre, ctx, {
-      runtime: "auto",
+      runtime: "stylus",
       build: "never",
       redeploy: true,
       submitters: MODES.map((m) => testAccount(SUBMITTER_INDEX[m]).address),
