@@ -8,6 +8,10 @@ import { join } from "node:path";
 
 import type { Address, Hex } from "viem";
 
+import { bytesToHex, hexToBytes } from "viem";
+
+import { compressStylusProgram, decompressStylusCode } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
+
 import type { DeployProcessorReturnType } from "../../../tasks/deploy/deploy-processor.js";
 import type { StylusVerifyResult } from "../../../tasks/stylus-verify/task-action.js";
 
@@ -61,6 +65,22 @@ describe("tasks/stylus-verify", function () {
     await ctx.connection.provider.request({ method: "hardhat_setCode", params: [other, flipped] });
     await expectTaskError(verify({ address: other, explorer: "none" }), /is not the artifact built from this source/);
     await expectTaskError(verify({ address: "0x00000000000000000000000000000000000fffff", explorer: "none" }), /there is no contract at/);
+  });
+
+  it("names the WASM section that differs in deployed Stylus code", async function () {
+    const ctx = await openChainContext(hre);
+    const code = (await ctx.publicClient.getCode({ address }))!;
+    if (!code.startsWith("0xeff000")) this.skip(); // the EVM twin was deployed (no Stylus runtime)
+    const wasmBytes = decompressStylusCode(hexToBytes(code));
+    const sections = readWasmSections(wasmBytes);
+    const projectHash = sections.find((s) => s.name === "custom:project_hash");
+    expect(projectHash, "project_hash section").to.not.equal(undefined);
+    // Flip the last byte of the module (inside the trailing project_hash section) and deploy that code elsewhere.
+    const changed = Uint8Array.from(wasmBytes);
+    changed[changed.length - 1] = changed[changed.length - 1]! ^ 0xff;
+    const other = "0x00000000000000000000000000000000000abcdf" as Address;
+    await ctx.connection.provider.request({ method: "hardhat_setCode", params: [other, bytesToHex(compressStylusProgram(changed))] });
+    await expectTaskError(verify({ address: other, explorer: "none" }), /not the artifact built from this source \(differs in custom:project_hash\)/);
   });
 
   it("names the WASM sections that differ", () => {
