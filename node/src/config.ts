@@ -107,7 +107,8 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
  * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LOG_LEVEL.
  */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  // Unset and empty variables both mean "use the default".
+  const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "")) as T;
   const missing = ["LCORE_NODE_RPC_URL", "LCORE_NODE_PRIVATE_KEY", "LCORE_NODE_CONTRACT_ADDRESS"].filter((k) => (env[k] ?? "") === "");
   if (missing.length > 0) throw new ConfigError({ issues: missing.map((k) => `${k} is not set (the node needs a chain to commit to)`) });
   return resolveNodeConfig(

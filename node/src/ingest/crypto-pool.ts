@@ -24,8 +24,8 @@ export class CryptoPool {
       };
       const worker = new Worker(WORKER_URL, {
         workerData: init,
-        // TypeScript sources run through tsx in workers too.
-        execArgv: WORKER_URL.pathname.endsWith(".ts") ? ["--import", "tsx"] : [],
+        // TypeScript sources run through tsx in workers too (resolved here, so any cwd works).
+        execArgv: WORKER_URL.pathname.endsWith(".ts") ? ["--import", import.meta.resolve("tsx")] : [],
       });
       this.#ready.push(
         new Promise<void>((resolve, reject) => {
