@@ -187,7 +187,10 @@ export async function runStress(hre: HardhatRuntimeEnvironment, options: StressO
   }
 
   const files = { json: options.reportFile, csv: options.csvFile, html: options.htmlFile };
-  const rel = (f: string) => relative(hre.config.paths.root, f) || f;
+  const rel = (f: string) => {
+    const r = relative(hre.config.paths.root, f);
+    return r === "" || r.startsWith("..") ? f : r;
+  };
   const report = buildReport(
     recorder,
     {
