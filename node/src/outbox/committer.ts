@@ -362,23 +362,33 @@ export class OutboxCommitter {
     }
   }
 
+  /** True when the reading's device has a registration queued or in flight. */
+  #registrationPending(row: OutboxRow): boolean {
+    if (row.kind !== "commit_proof") return false;
+    const reading = this.#store.readings.get(Number(row.ref));
+    const reg = reading === undefined ? undefined : this.#store.outbox.getByRef("register_device", reading.device_id);
+    return reg !== undefined && (reg.status === "queued" || reg.status === "sent");
+  }
+
   async #sendDue(): Promise<number> {
     const room = this.#options.maxInFlight - this.#store.outbox.inFlight().length;
     if (room <= 0) return 0;
     const rows = this.#store.outbox.claimDue(Date.now(), room);
     if (rows.length === 0) return 0;
     const fees = await this.#sender.fees();
+    // Simulations (gas estimates) in parallel: one round trip for the round, not one per row.
+    const calls = rows.map((row) => this.#call(row));
+    const estimates = await Promise.allSettled(calls.map((call) => (call === undefined ? Promise.resolve(0n) : this.#sender.estimateGas(call))));
     let sent = 0;
-    for (const row of rows) {
-      const call = this.#call(row);
+    for (const [i, row] of rows.entries()) {
+      const call = calls[i];
       if (call === undefined) {
         this.#store.outbox.markFailed(row.id, `nothing stored for ${row.kind} ${row.ref}`);
         continue;
       }
-      let gas: bigint;
-      try {
-        gas = await this.#sender.estimateGas(call);
-      } catch (error) {
+      const estimate = estimates[i]!;
+      if (estimate.status === "rejected") {
+        const error: unknown = estimate.reason;
         if (isUnreachable(error)) throw error;
         const name = revertErrorName(error);
         if (name === DUPLICATE_ERROR[row.kind]) {
@@ -391,11 +401,11 @@ export class OutboxCommitter {
           this.#retryOrFail(row, "already committed in the pending block; waiting for it", false);
           continue;
         }
-        // A registration not yet mined makes commitProof revert RegistryUnknownDevice: wait without spending the budget.
-        const waitingForDevice = name === "RegistryUnknownDevice" && this.#store.outbox.inFlight().some((r) => r.kind === "register_device");
-        this.#retryOrFail(row, `simulation refused: ${name ?? errorSummary(error)}`, !waitingForDevice);
+        // commitProof before its device's registration is mined reverts RegistryUnknownDevice: wait without spending the budget.
+        this.#retryOrFail(row, `simulation refused: ${name ?? errorSummary(error)}`, !(name === "RegistryUnknownDevice" && this.#registrationPending(row)));
         continue;
       }
+      const gas = estimate.value;
       const nonce = await this.#sender.takeNonce();
       try {
         await this.#sender.send(call, { nonce, gas, fees }, (hash) => this.#store.outbox.markSent(row.id, nonce, [hash]));
