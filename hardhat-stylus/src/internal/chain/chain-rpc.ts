@@ -41,11 +41,20 @@ export interface RpcTransaction {
   type?: Hex;
 }
 
+/** Values that never change for a connection, kept across requests. */
+export interface ConnectionConstants {
+  chainId?: bigint;
+  /** Automine as last read or set through evm_setAutomine (the hook sees every such request). */
+  automine?: boolean;
+}
+
 export class ChainRpc {
   readonly #send: SendBelow;
+  readonly #constants: ConnectionConstants;
 
-  constructor(send: SendBelow) {
+  constructor(send: SendBelow, constants: ConnectionConstants = {}) {
     this.#send = send;
+    this.#constants = constants;
   }
 
   async request<T>(method: string, params: unknown[] = []): Promise<T> {
@@ -69,11 +78,17 @@ export class ChainRpc {
   }
 
   async chainId(): Promise<bigint> {
-    return BigInt(await this.request<Hex>("eth_chainId"));
+    this.#constants.chainId ??= BigInt(await this.request<Hex>("eth_chainId"));
+    return this.#constants.chainId;
   }
 
   async getAutomine(): Promise<boolean> {
-    return await this.request<boolean>("hardhat_getAutomine");
+    this.#constants.automine ??= await this.request<boolean>("hardhat_getAutomine");
+    return this.#constants.automine;
+  }
+
+  async blockNumber(): Promise<bigint> {
+    return BigInt(await this.request<Hex>("eth_blockNumber"));
   }
 
   async getBlock(tag: BlockTag): Promise<BlockHeaderInfo> {

@@ -33,6 +33,8 @@ export interface ApplyParameters {
   outcome: EmulatedOutcome;
   /** True when EDR does not hold the sender's key (raw transactions). */
   impersonate: boolean;
+  /** The target's code at "latest" if already known (it is put back after the transaction). */
+  originalCode?: Hex;
 }
 
 /** Receipt gas the model assigns: max(intrinsic + program gas, EIP-7623 floor) of the original transaction. */
@@ -121,7 +123,7 @@ export async function mineOutcome(params: ApplyParameters): Promise<Hex> {
   }
   if (Array.isArray(params.accessList) && params.accessList.length > 0) tx.accessList = params.accessList;
 
-  const originalCode = await rpc.getCode(to, "latest");
+  const originalCode = params.originalCode ?? (await rpc.getCode(to, "latest"));
   await rpc.setCode(to, bytesToHex(EFFECTS_APPLIER_CODE));
   if (params.impersonate) await rpc.impersonate(params.from);
   try {

@@ -16,7 +16,7 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
-import { ChainRpc } from "../chain/chain-rpc.js";
+import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../chain/program-runner.js";
@@ -53,6 +53,16 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   const forkAfterReset = new WeakMap<object, { url: string; blockNumber?: bigint } | null>();
   const insidePlugin = new AsyncLocalStorage<boolean>();
   let internalId = 0;
+  // Chain id and the like, cached per connection.
+  const constants = new WeakMap<object, ConnectionConstants>();
+  const constantsOf = (connection: object): ConnectionConstants => {
+    let c = constants.get(connection);
+    if (c === undefined) {
+      c = {};
+      constants.set(connection, c);
+    }
+    return c;
+  };
   // One mutex per connection, created before the rest of the state (which may await).
   const mutexes = new WeakMap<object, Mutex>();
   const connectionMutex = (connection: object): Mutex => {
@@ -107,6 +117,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       states.delete(connection);
       mutexes.delete(connection);
       forkAfterReset.delete(connection);
+      constants.delete(connection);
       await next(context, connection);
     },
 
@@ -137,7 +148,11 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 });
               }
               return "result" in response ? response.result : undefined;
-            });
+            }, constantsOf(connection));
+            if (request.method === "evm_setAutomine" || request.method === "evm_setIntervalMining") {
+              // Forget the cached automine flag; it is read again when a Stylus transaction needs it.
+              delete constantsOf(connection).automine;
+            }
             if (request.method === "hardhat_reset") {
               // A reset may fork another chain (or stop forking): rebuild the state on the next request.
               const options = Array.isArray(request.params) ? (request.params[0] as ResetOptions | undefined) : undefined;
@@ -149,6 +164,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                   : null,
               );
               states.delete(connection);
+              constants.delete(connection);
               return await next(context, connection, request);
             }
             const state = await stateOf(connection, rpc);

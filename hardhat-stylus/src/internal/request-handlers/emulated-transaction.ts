@@ -2,7 +2,7 @@
 // methods: eth_call returns the output (or a revert), eth_estimateGas the
 // model's gas, and the two send methods mine the outcome through the effects
 // applier after the checks a node does (automine, raw tx chain id/nonce).
-import { bytesToHex, numberToHex, type Address } from "viem";
+import { bytesToHex, numberToHex, type Address, type Hex } from "viem";
 
 import type { BlockHeaderInfo, ChainRpc } from "../chain/chain-rpc.js";
 import type { EmulatedOutcome } from "../chain/outcome.js";
@@ -39,6 +39,8 @@ export async function runEmulatedTransaction(
   to: Address,
   scope: RequestScope,
   run: (env: RunEnvironment) => Promise<EmulatedOutcome>,
+  /** The target's code at "latest", when the caller already read it (saves a read when mining). */
+  targetCode?: Hex,
 ): Promise<JsonRpcResponse> {
   const { rpc } = scope;
   const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
@@ -78,6 +80,7 @@ export async function runEmulatedTransaction(
           originalInput: tx.data,
           outcome,
           impersonate: tx.raw !== undefined,
+          originalCode: targetCode,
         }));
         return resultResponse(request, hash);
       }
@@ -95,7 +98,8 @@ async function environment(rpc: ChainRpc, tx: ParsedTransaction, isSend: boolean
     tx.from !== undefined ? Promise.resolve(tx.from) : defaultSender(rpc, isSend),
   ]);
   if (isSend && block.number === 0n) {
-    block.number = (await rpc.getBlock("latest")).number + 1n;
+    // EDR's pending block has no number: it is the next one.
+    block.number = (await rpc.blockNumber()) + 1n;
   }
   const { intrinsic } = intrinsicGas(tx.data, false);
   const limit = tx.gas ?? block.gasLimit;

@@ -43,6 +43,7 @@ export class StylusExecutionHandler implements StylusRequestHandler {
         mode: env.mode,
         remoteActivation: scope.remoteActivation,
       }),
+      isSend ? code : undefined,
     );
   }
 }
