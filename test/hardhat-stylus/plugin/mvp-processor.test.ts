@@ -137,3 +137,62 @@ describe("hardhat-stylus with the MVPIoTProcessor artifact", function () {
     expect(getAddress(submitter)).to.equal(local.account.address);
   });
 });
+
+describe("hardhat-stylus with the MVPIoTProcessor artifact on a fork", function () {
+  it("serves proof commits on an in-process network forked from a served chain holding the program", async function () {
+    const code = await loadMvpDeployedCode();
+    if (code === undefined) this.skip();
+    const { createPublicClient, createWalletClient, http } = await import("viem");
+    const server = await network.createServer("default", "127.0.0.1", 0);
+    const { port } = await server.listen();
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      // Origin chain (served, so the fork can reach it): deploy, activate, set up, one commit.
+      const origin = createPublicClient({ transport: http(url) });
+      const [account] = await createWalletClient({ transport: http(url) }).getAddresses();
+      const chain = { id: await origin.getChainId(), name: "served", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } };
+      const wallet = createWalletClient({ chain, transport: http(url), account: account! });
+      const deploy = await wallet.deployContract({ abi: mvpIoTProcessorAbi, bytecode: bytesToHex(buildStylusInitCode(code!)) });
+      const program = (await origin.waitForTransactionReceipt({ hash: deploy })).contractAddress!;
+      const { ARBWASM_ADDRESS, arbWasmAbi } = await import("../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js");
+      const { encodeFunctionData, parseEther } = await import("viem");
+      await origin.waitForTransactionReceipt({
+        hash: await wallet.sendTransaction({
+          to: ARBWASM_ADDRESS,
+          data: encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [program] }),
+          value: parseEther("0.01"),
+        }),
+      });
+      for (const [functionName, args] of [
+        ["initialize", [account!]],
+        ["registerDevice", [DEVICE, account!]],
+        ["commitProof", [keccak256(toHex("origin")), DEVICE]],
+      ] as const) {
+        const hash = await wallet.writeContract({ address: program, abi: mvpIoTProcessorAbi, functionName, args } as never);
+        expect((await origin.waitForTransactionReceipt({ hash })).status).to.equal("success");
+      }
+
+      const fork = await network.create({ override: { forking: { url, enabled: true } } });
+      try {
+        const pub = await fork.viem.getPublicClient();
+        const [forkWallet] = await fork.viem.getWalletClients();
+        expect(await pub.readContract({ address: program, abi: mvpIoTProcessorAbi, functionName: "isProofCommitted", args: [keccak256(toHex("origin"))] })).to.equal(true);
+        const hash = await forkWallet!.writeContract({
+          address: program,
+          abi: mvpIoTProcessorAbi,
+          functionName: "commitProof",
+          args: [keccak256(toHex("on-fork")), DEVICE],
+        });
+        expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+        expect(await pub.readContract({ address: program, abi: mvpIoTProcessorAbi, functionName: "isProofCommitted", args: [keccak256(toHex("on-fork"))] })).to.equal(true);
+        const [, proofs] = await pub.readContract({ address: program, abi: mvpIoTProcessorAbi, functionName: "totals" });
+        expect(proofs).to.equal(2n);
+      } finally {
+        await fork.close();
+      }
+      expect(await origin.readContract({ address: program, abi: mvpIoTProcessorAbi, functionName: "isProofCommitted", args: [keccak256(toHex("on-fork"))] })).to.equal(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
