@@ -123,3 +123,25 @@ describe("hardhat-stylus factory deployments", function () {
     }
   });
 });
+
+describe("hardhat-stylus ArbWasm from EVM contracts", function () {
+  it("makes an EVM contract's call to 0x71 revert with a message that says why", async function () {
+    const connection = await network.create();
+    try {
+      const test = await connection.viem.getTestClient();
+      const pub = await connection.viem.getPublicClient();
+      // Proxy: CALL 0x71 with no data; on failure, bubble the revert data up.
+      // PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 0x71 GAS CALL PUSH1 0x13 JUMPI RETURNDATASIZE PUSH0 PUSH0 RETURNDATACOPY RETURNDATASIZE PUSH0 REVERT JUMPDEST STOP
+      const proxy: Address = "0x00000000000000000000000000000000000a7071";
+      await test.setCode({ address: proxy, bytecode: ("0x5f5f5f5f5f60715af1601357" + "3d5f5f3e3d5ffd" + "5b00") as Hex });
+      try {
+        await pub.call({ to: proxy, data: "0x" });
+        expect.fail("should revert");
+      } catch (error) {
+        expect(String(error)).to.match(/emulated for JSON-RPC requests only/);
+      }
+    } finally {
+      await connection.close();
+    }
+  });
+});

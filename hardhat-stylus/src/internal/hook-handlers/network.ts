@@ -15,6 +15,7 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
+import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
@@ -94,6 +95,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         }
         state.remoteActivation = createRemoteActivationLookup(fork.url, forkBlock, fork.headers);
       }
+      await installArbWasmStub(rpc);
       states.set(connection, state);
     }
     return state;
