@@ -98,7 +98,11 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     { ...config.committer, mode: config.commitMode, batchSize: config.batchSize, batchMaxWaitMs: config.batchMaxWaitMs },
     log,
   );
-  const devices = new DeviceRegistry(store, { defaultOwner: outbox.submitterAddress, burst: config.deviceBurst });
+  const devices = new DeviceRegistry(store, {
+    defaultOwner: outbox.submitterAddress,
+    burst: config.deviceBurst,
+    registerOnChain: config.commitMode !== "legacy",
+  });
 
   let prometheus: PrometheusMetrics | undefined;
   const pool = config.ingestWorkers > 0 ? new CryptoPool(config.ingestWorkers, keyring.current, config.cryptoEngine) : undefined;

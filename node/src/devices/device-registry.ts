@@ -46,11 +46,17 @@ export class DeviceRegistry {
   readonly #defaultOwner: Address;
   readonly #cache = new Map<string, CachedDevice>();
   readonly #burst: number;
+  readonly #registerOnChain: boolean;
 
-  constructor(store: Store, { defaultOwner, burst }: { defaultOwner: Address; burst: number }) {
+  /**
+   * `registerOnChain` false (legacy mode): the predecessor's deployed contract
+   * has no device registry, so registrations stay off chain.
+   */
+  constructor(store: Store, { defaultOwner, burst, registerOnChain = true }: { defaultOwner: Address; burst: number; registerOnChain?: boolean }) {
     this.#store = store;
     this.#defaultOwner = defaultOwner;
     this.#burst = burst;
+    this.#registerOnChain = registerOnChain;
   }
 
   /** Registers a device and queues its on-chain registration, in one transaction. */
@@ -73,7 +79,7 @@ export class DeviceRegistry {
     this.#store.transaction(() => {
       if (this.#store.devices.get(device_id) !== undefined) throw new DeviceExistsError({ deviceId: device_id });
       this.#store.devices.insert(row);
-      this.#store.outbox.enqueue("register_device", device_id, row.registered_at);
+      if (this.#registerOnChain) this.#store.outbox.enqueue("register_device", device_id, row.registered_at);
     });
     this.#cache.set(device_id, { deviceId: device_id, publicKey: key, publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
     return { ...row, chain_status: "pending" };

@@ -1,6 +1,7 @@
-// The contract under test for every node test, from one place: the Solidity
-// twin MVPIoTProcessorEvm (same interface and semantics) by default, or the
-// Stylus artifact through hardhat-stylus when LCORE_NODE_TEST_CONTRACT=stylus.
+// The contract under test for every node test, from one place: the Stylus
+// contract MVPIoTProcessor (committed artifact, run by the hardhat-stylus
+// runtime) by default, or its Solidity twin MVPIoTProcessorEvm (same interface
+// and semantics) with LCORE_NODE_TEST_CONTRACT=evm.
 // Returns an initialised processor whose owner is the first Hardhat account,
 // plus the viem clients the node takes.
 import type { NetworkConnection } from "hardhat/types/network";
@@ -11,7 +12,7 @@ import type { ChainClients } from "../../../node/src/index.js";
 
 export type ProcessorKind = "evm" | "stylus";
 
-export const PROCESSOR_KIND: ProcessorKind = process.env.LCORE_NODE_TEST_CONTRACT === "stylus" ? "stylus" : "evm";
+export const PROCESSOR_KIND: ProcessorKind = process.env.LCORE_NODE_TEST_CONTRACT === "evm" ? "evm" : "stylus";
 
 export interface DeployedProcessor {
   kind: ProcessorKind;
@@ -22,10 +23,7 @@ export interface DeployedProcessor {
 
 async function deployStylus(connection: NetworkConnection): Promise<Address> {
   const { loadMvpIoTProcessorArtifact } = await import("../../../contracts-stylus/artifacts/index.js");
-  const artifact = loadMvpIoTProcessorArtifact();
-  const stylus = (connection as unknown as { stylus?: { deploy: (s: { deployedCode: `0x${string}` }) => Promise<{ address: Address }> } }).stylus;
-  if (stylus === undefined) throw new Error("hardhat-stylus is not registered in hardhat.config.ts (connection.stylus missing)");
-  return (await stylus.deploy({ deployedCode: artifact.deployedCode })).address;
+  return (await connection.stylus.deploy({ deployedCode: loadMvpIoTProcessorArtifact().deployedCode })).address;
 }
 
 /** Deploys and initialises a processor on `connection`. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 
 import { createNode, generateDeviceKeyPair, signReading, type LcoreNode, type NodeUserConfig } from "../../../node/src/index.js";
-import { deployProcessor, type DeployedProcessor } from "./deploy-processor.js";
+import { deployProcessor, type DeployedProcessor, type ProcessorKind } from "./deploy-processor.js";
 
 export const TEST_MASTER_SECRET = "0x" + "11".repeat(32);
 export const TEST_TOKEN = "test-operator-token-0123456789";
@@ -22,10 +22,10 @@ export interface NodeFixture {
 
 export async function startTestNode(
   overrides: Partial<Omit<NodeUserConfig, "chain">> = {},
-  { walletIndex = 0 }: { walletIndex?: number } = {},
+  { walletIndex = 0, kind }: { walletIndex?: number; kind?: ProcessorKind } = {},
 ): Promise<NodeFixture> {
   const connection = await network.create();
-  const processor = await deployProcessor(connection);
+  const processor = await deployProcessor(connection, kind);
   if (walletIndex !== 0) {
     const wallets = await connection.viem.getWalletClients();
     processor.clients = { ...processor.clients, walletClient: wallets[walletIndex]! as unknown as typeof processor.clients.walletClient };
