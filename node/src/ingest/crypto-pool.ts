@@ -78,6 +78,7 @@ export class CryptoPool {
   }
 
   async close(): Promise<void> {
+    this.#setRef(true); // keep the process alive until every worker has exited
     await Promise.all(
       this.#workers.map(
         (w) =>
