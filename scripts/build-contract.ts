@@ -158,6 +158,8 @@ export function wasmBuildArgs(home: string): string[] {
     "-Z",
     "build-std=std,panic_abort",
     "--config",
+    `target.wasm32-unknown-unknown.linker="${LINKER}"`,
+    "--config",
     `target.wasm32-unknown-unknown.rustflags=[${flags}]`,
   ];
 }
