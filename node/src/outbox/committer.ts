@@ -415,7 +415,9 @@ export class OutboxCommitter {
         this.#sender.invalidateNonce();
         // The hash may already be recorded: queue the row again; if the tx did
         // reach the chain, the next attempt is refused as a duplicate and confirmed.
-        this.#retryOrFail(this.#store.outbox.get(row.id) ?? row, `broadcast failed: ${errorSummary(error)}`, !isUnreachable(error));
+        // Nonce races (another sender on this account, a dropped earlier tx) are not the row's fault: no attempt spent.
+        const nonceRace = /nonce|already known|underpriced/i.test(errorSummary(error));
+        this.#retryOrFail(this.#store.outbox.get(row.id) ?? row, `broadcast failed: ${errorSummary(error)}`, !isUnreachable(error) && !nonceRace);
         if (isUnreachable(error)) throw error;
       }
     }
