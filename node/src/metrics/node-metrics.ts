@@ -99,7 +99,14 @@ export interface PrometheusMetrics {
 }
 
 /** A Prometheus registry whose gauges read the snapshot at scrape time. */
-export function createPrometheusMetrics(snapshot: () => MetricsSnapshot, { defaultMetrics = true } = {}): PrometheusMetrics {
+export function createPrometheusMetrics(fresh: () => MetricsSnapshot, { defaultMetrics = true } = {}): PrometheusMetrics {
+  // One SQLite aggregate per scrape, not one per gauge.
+  let cached: { at: number; value: MetricsSnapshot } | undefined;
+  const snapshot = (): MetricsSnapshot => {
+    const now = Date.now();
+    if (cached === undefined || now - cached.at > 250) cached = { at: now, value: fresh() };
+    return cached.value;
+  };
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "lcore_node_process_" });
   const gauge = (name: string, help: string, pick: (s: MetricsSnapshot) => number) =>
