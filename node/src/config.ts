@@ -49,7 +49,7 @@ export const nodeConfigSchema = z.object({
       port: z.number().int().min(0).max(65_535).default(8787),
       bodyLimit: z.number().int().min(256).default(65_536),
       /** Requests per IP per minute; 0 disables. */
-      ipPerMinute: z.number().int().min(0).default(6_000),
+      ipPerMinute: z.number().int().min(0).default(60_000),
     })
     .prefault({}),
   committer: z
