@@ -20,7 +20,7 @@ import { ensureContractBuilt, type BuildMode, type BuildOutcome } from "../share
 import { readDeployment, writeDeployment, deploymentFilePath, type DeploymentRecord } from "../shared/deployment-record.js";
 import { errorText, taskError } from "../shared/errors.js";
 import { defaultPrinter, formatEth, renderTable, type Printer } from "../shared/format.js";
-import { loadEvmTwinArtifact, loadStylusArtifact, stylusArtifactExists, type ProcessorArtifact, type ProcessorRuntime } from "../shared/processor-artifact.js";
+import { loadEvmTwinArtifact, loadStylusArtifact, stylusArtifactExists, stylusArtifactsDir, type ProcessorArtifact, type ProcessorRuntime } from "../shared/processor-artifact.js";
 import { waitForReceipt } from "../shared/transactions.js";
 
 export type RuntimeChoice = "auto" | ProcessorRuntime;
@@ -105,7 +105,7 @@ export async function deployProcessor(
   const { runtime, version } = await chooseRuntime(hre, ctx, params.runtime, print);
   let build: BuildOutcome | undefined;
   if (runtime === "stylus") {
-    build = ensureContractBuilt(hre.config.paths.root, params.build);
+    build = await ensureContractBuilt(hre.config.paths.root, stylusArtifactsDir(hre), params.build);
     print(`build: ${build.reason}`);
   }
   const artifact: ProcessorArtifact = runtime === "stylus" ? await loadStylusArtifact(hre) : await loadEvmTwinArtifact(hre);

@@ -6,17 +6,14 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { Address, Hex } from "viem";
 
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-
 import { hexToBytes, keccak256 } from "viem";
 
 import type { ChainContext } from "../shared/chain-context.js";
 
 import { decompressStylusCode, isStylusCode } from "../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { errorText } from "../shared/errors.js";
-import { loadEvmTwinArtifact, loadStylusArtifact } from "../shared/processor-artifact.js";
+import { sourcesMatchBuildInfo } from "../shared/contract-build.js";
+import { loadEvmTwinArtifact, loadStylusArtifact, stylusArtifactsDir } from "../shared/processor-artifact.js";
 import { diffWasmSections, type SectionDifference } from "./wasm-sections.js";
 
 export interface LocalCheckResult {
@@ -34,16 +31,16 @@ export interface LocalCheckResult {
   readonly notes: readonly string[];
 }
 
-/** Asks scripts/build-contract.ts --check whether the committed artifact is what the Rust source builds to. */
-export function checkArtifactAgainstSource(root: string): { state: LocalCheckResult["sourceCheck"]; note: string } {
-  const script = join(root, "scripts", "build-contract.ts");
-  if (!existsSync(script)) return { state: "not-checked", note: "no scripts/build-contract.ts in this checkout" };
-  const cargo = spawnSync("/usr/bin/cargo", ["--version"], { stdio: "ignore" });
-  const cargoAny = cargo.status === 0 || spawnSync("cargo", ["--version"], { stdio: "ignore" }).status === 0;
-  if (!cargoAny) return { state: "not-checked", note: "cargo not found; the committed artifact was not rebuilt from source" };
-  const run = spawnSync(process.execPath, ["--import", "tsx", script, "--check"], { cwd: root, encoding: "utf8", timeout: 20 * 60_000 });
-  const last = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n").at(-1) ?? "";
-  return run.status === 0 ? { state: "current", note: last || "artifact matches the Rust source" } : { state: "stale", note: last || "the Rust source builds to a different artifact" };
+/**
+ * Does the committed artifact come from this Rust source? Recomputes the
+ * cargo-stylus project hash of the sources and compares it with the one in
+ * build-info.json (no compiler needed). The reproducible rebuild itself is
+ * `node --import tsx scripts/build-contract.ts --check` (CI runs it).
+ */
+export async function checkArtifactAgainstSource(root: string, artifactsDir: string): Promise<{ state: LocalCheckResult["sourceCheck"]; note: string }> {
+  const state = await sourcesMatchBuildInfo(root, artifactsDir);
+  if (state === undefined) return { state: "not-checked", note: "build-info.json records no project hash" };
+  return { state: state.matches ? "current" : "stale", note: state.detail };
 }
 
 export async function checkDeployedCode(
@@ -80,6 +77,6 @@ export async function checkDeployedCode(
       notes.push(`cannot compare the WASM: ${errorText(error)}`);
     }
   }
-  const source = options.checkSource ? checkArtifactAgainstSource(hre.config.paths.root) : { state: "not-checked" as const, note: "--skip-source" };
+  const source = options.checkSource ? await checkArtifactAgainstSource(hre.config.paths.root, stylusArtifactsDir(hre)) : { state: "not-checked" as const, note: "--skip-source" };
   return { address, runtime: "stylus", matches, deployedCodeHash, artifactCodeHash: artifact.codeHash, differences, sourceCheck: source.state, sourceCheckNote: source.note, notes };
 }

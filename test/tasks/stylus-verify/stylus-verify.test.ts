@@ -55,6 +55,11 @@ describe("tasks/stylus-verify", function () {
     expect(result.local!.matches).to.equal(true);
     expect(result.local!.deployedCodeHash).to.equal(result.local!.artifactCodeHash);
     expect(result.explorer).to.equal(undefined);
+    if (result.local!.runtime === "stylus") {
+      const withSource = await verify({ address, explorer: "none", skipSource: false });
+      expect(withSource.local!.sourceCheck).to.equal("current");
+      expect(withSource.local!.sourceCheckNote).to.match(/project_hash/);
+    }
   });
 
   it("fails with one line when the deployed code differs, or when there is none", async () => {
