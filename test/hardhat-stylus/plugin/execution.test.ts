@@ -258,3 +258,61 @@ describe("hardhat-stylus raw transaction hashes", function () {
     }
   });
 });
+
+describe("hardhat-stylus at historical blocks", function () {
+  it("shows the Stylus code and runs the program at every block since its deployment", async function () {
+    const connection = await network.create();
+    try {
+      const counter = await deployCounter(connection, true, 50);
+      const pub = await connection.viem.getPublicClient();
+      const [wallet] = await connection.viem.getWalletClients();
+      const deployedAt = await pub.getBlockNumber();
+      for (let i = 0; i < 2; i++) {
+        await pub.waitForTransactionReceipt({
+          hash: await wallet!.writeContract({ address: counter, abi: counterAbi, functionName: "increment" }),
+        });
+      }
+      const latest = await pub.getBlockNumber();
+      const current = await pub.getCode({ address: counter });
+      for (let block = deployedAt - 1n; block <= latest; block++) {
+        expect(await pub.getCode({ address: counter, blockNumber: block }), `code at block ${block}`).to.equal(current);
+      }
+      expect(await pub.readContract({ address: counter, abi: counterAbi, functionName: "get", blockNumber: latest - 1n })).to.equal(1n);
+      expect(await pub.readContract({ address: counter, abi: counterAbi, functionName: "get", blockNumber: latest })).to.equal(2n);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe("hardhat-stylus raw transactions ahead of their nonce", function () {
+  it("holds a Stylus transaction with a future nonce until the gap is filled, like EDR's mempool", async function () {
+    const connection = await network.create();
+    try {
+      const counter = await deployCounter(connection, true, 60);
+      const pub = await connection.viem.getPublicClient();
+      const wallet = await localWallet(connection);
+      const nonce = await pub.getTransactionCount({ address: wallet.account.address });
+      const sign = async (n: number, value: bigint) =>
+        await wallet.signTransaction(
+          await wallet.prepareTransactionRequest({
+            to: counter,
+            data: encodeFunctionData({ abi: counterAbi, functionName: "setValue", args: [value] }),
+            nonce: n,
+            gas: 200_000n,
+          }),
+        );
+      const second = await sign(nonce + 1, 2n);
+      const first = await sign(nonce, 1n);
+      const secondHash = await wallet.sendRawTransaction({ serializedTransaction: second });
+      expect(await pub.getTransactionReceipt({ hash: secondHash }).catch(() => null)).to.equal(null);
+      const firstHash = await wallet.sendRawTransaction({ serializedTransaction: first });
+      const r1 = await pub.waitForTransactionReceipt({ hash: firstHash });
+      const r2 = await pub.waitForTransactionReceipt({ hash: secondHash });
+      expect(r2.blockNumber).to.equal(r1.blockNumber + 1n);
+      expect(await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" })).to.equal(2n);
+    } finally {
+      await connection.close();
+    }
+  });
+});

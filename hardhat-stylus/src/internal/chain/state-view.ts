@@ -6,6 +6,8 @@ import { keccak256, type Address, type Hex } from "viem";
 
 import type { BlockTag, ChainRpc } from "./chain-rpc.js";
 
+import { repairCode } from "./code-repair.js";
+
 /** One address of an eth_call state override (geth's format). */
 export interface AccountOverride {
   code?: Hex;
@@ -40,7 +42,8 @@ export class StateView {
 
   async getCode(address: Address): Promise<Hex> {
     const code = this.#overrideOf(address)?.code;
-    return code ?? (await this.rpc.getCode(address, this.tag));
+    if (code !== undefined) return code;
+    return await repairCode(this.rpc, address, await this.rpc.getCode(address, this.tag), this.tag);
   }
 
   async getStorageAt(address: Address, slot: Hex): Promise<Hex> {

@@ -8,7 +8,8 @@
 // `connection.stylus`; `closeConnection` drops the per-connection state.
 import { AsyncLocalStorage } from "node:async_hooks";
 
-import type { StylusRequestHandler } from "../request-handlers/types.js";
+import type { RequestScope, StylusRequestHandler } from "../request-handlers/types.js";
+import type { Address } from "viem";
 import type { HookContext, NetworkHooks } from "hardhat/types/hooks";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
@@ -25,6 +26,8 @@ import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
 interface ConnectionState {
+  /** Raw Stylus transactions with a nonce ahead of their sender's, by sender then nonce (a small mempool). */
+  deferred: Map<string, Map<bigint, JsonRpcRequest>>;
   mutex: Mutex;
   handlers: StylusRequestHandler[];
   modules: ModuleCache;
@@ -46,6 +49,37 @@ type Next<ChainTypeT extends ChainType | string> = (
 /** Only in-process networks (plain, forked, or served by `hardhat node`) run Stylus through the plugin. */
 function isEmulated(connection: NetworkConnection<ChainType | string>): boolean {
   return connection.networkConfig.type === "edr-simulated";
+}
+
+const SEND_METHODS = new Set(["eth_sendTransaction", "eth_sendRawTransaction"]);
+
+/**
+ * Runs held raw transactions whose nonce has become the sender's next one, as EDR's mempool
+ * would once the gap is filled. Their outcome (including a revert) is that of a mined
+ * transaction; errors are not reported to anyone, as for a queued transaction in EDR.
+ */
+async function runDeferred(
+  state: ConnectionState,
+  rpc: ChainRpc,
+  dispatch: (request: JsonRpcRequest) => Promise<JsonRpcResponse>,
+): Promise<void> {
+  let progressed = true;
+  while (progressed) {
+    progressed = false;
+    for (const [sender, queue] of state.deferred) {
+      const next = await rpc.getTransactionCount(sender as Address, "pending");
+      const ready = queue.get(next);
+      if (ready === undefined) continue;
+      queue.delete(next);
+      if (queue.size === 0) state.deferred.delete(sender);
+      try {
+        await dispatch(ready);
+      } catch {
+        // A reverted held transaction is still mined; nobody waits for its response.
+      }
+      progressed = true;
+    }
+  }
 }
 
 export default async (): Promise<Partial<NetworkHooks>> => {
@@ -78,7 +112,12 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   const stateOf = async (connection: NetworkConnection<ChainType | string>, rpc: ChainRpc): Promise<ConnectionState> => {
     let state = states.get(connection);
     if (state === undefined) {
-      state = { mutex: connectionMutex(connection), handlers: createStylusHandlers(), modules: new ModuleCache() };
+      state = {
+        deferred: new Map(),
+        mutex: connectionMutex(connection),
+        handlers: createStylusHandlers(),
+        modules: new ModuleCache(),
+      };
       const config = connection.networkConfig;
       const reset = forkAfterReset.get(connection);
       let fork: { url: string; blockNumber?: bigint; headers?: Record<string, string> } | undefined;
@@ -170,20 +209,38 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               return await next(context, connection, request);
             }
             const state = await stateOf(connection, rpc);
-            const scope = { rpc, modules: state.modules, remoteActivation: state.remoteActivation };
-            let current = request;
-            for (const handler of state.handlers) {
-              if (!handler.isSupportedMethod(current)) continue;
-              const handled = await handler.handle(current, scope);
-              if (!("method" in handled)) return handled;
-              current = handled;
-            }
+            if (request.method === "evm_revert") state.deferred.clear();
+            const scope: RequestScope = {
+              rpc,
+              modules: state.modules,
+              remoteActivation: state.remoteActivation,
+              defer: (sender, nonce, deferredRequest) => {
+                const key = sender.toLowerCase();
+                const queue = state.deferred.get(key) ?? new Map<bigint, JsonRpcRequest>();
+                queue.set(nonce, deferredRequest);
+                state.deferred.set(key, queue);
+              },
+            };
+            const dispatch = async (incoming: JsonRpcRequest): Promise<JsonRpcResponse> => {
+              let current = incoming;
+              for (const handler of state.handlers) {
+                if (!handler.isSupportedMethod(current)) continue;
+                const handled = await handler.handle(current, scope);
+                if (!("method" in handled)) return handled;
+                current = handled;
+              }
+              try {
+                return await next(context, connection, current);
+              } catch (error) {
+                const hinted = factoryDeploymentHint(current, error);
+                if (hinted !== undefined) return hinted;
+                throw error;
+              }
+            };
             try {
-              return await next(context, connection, current);
-            } catch (error) {
-              const hinted = factoryDeploymentHint(current, error);
-              if (hinted !== undefined) return hinted;
-              throw error;
+              return await dispatch(request);
+            } finally {
+              if (state.deferred.size > 0 && SEND_METHODS.has(request.method)) await runDeferred(state, rpc, dispatch);
             }
           }),
       );

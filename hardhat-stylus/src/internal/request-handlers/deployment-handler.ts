@@ -40,7 +40,10 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
     }
 
     try {
-      await checkRawTransaction(rpc, tx);
+      if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
+        scope.defer(tx.from, tx.nonce ?? 0n, request);
+        return resultResponse(request, tx.raw.hash);
+      }
     } catch (error) {
       if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
       throw error;

@@ -53,7 +53,10 @@ export async function runEmulatedTransaction(
           "hardhat-stylus: transactions to Stylus programs and ArbWasm need automine; enable it (evm_setAutomine true) or use eth_call",
         );
       }
-      await checkRawTransaction(rpc, tx);
+      if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
+        scope.defer(tx.from, tx.nonce ?? 0n, request);
+        return resultResponse(request, tx.raw.hash);
+      }
     }
     const env = await environment(rpc, tx, isSend);
     const outcome = await run(env);

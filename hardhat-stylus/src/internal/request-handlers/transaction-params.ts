@@ -132,9 +132,13 @@ async function parse(request: JsonRpcRequest): Promise<ParsedTransaction | null>
   };
 }
 
-/** Checks a raw transaction against the chain (chain id, nonce) like a node would before accepting it. */
-export async function checkRawTransaction(rpc: ChainRpc, tx: ParsedTransaction): Promise<void> {
-  if (tx.raw === undefined || tx.from === undefined) return;
+/**
+ * Checks a raw transaction against the chain (chain id, nonce) like a node would before accepting it.
+ * @returns "future" when its nonce is ahead of the sender's next nonce: like EDR's mempool, the
+ * plugin then holds it until the gap is filled (see RequestScope.defer).
+ */
+export async function checkRawTransaction(rpc: ChainRpc, tx: ParsedTransaction): Promise<"now" | "future"> {
+  if (tx.raw === undefined || tx.from === undefined) return "now";
   const chainId = await rpc.chainId();
   if (tx.raw.chainId !== undefined && BigInt(tx.raw.chainId) !== chainId) {
     throw new TransactionParamsError(
@@ -143,10 +147,12 @@ export async function checkRawTransaction(rpc: ChainRpc, tx: ParsedTransaction):
     );
   }
   const expected = await rpc.getTransactionCount(tx.from, "pending");
+  if (tx.nonce !== undefined && tx.nonce > expected) return "future";
   if (tx.nonce !== expected) {
     throw new TransactionParamsError(
-      `Nonce too ${tx.nonce !== undefined && tx.nonce > expected ? "high" : "low"}. Expected nonce to be ${expected} but got ${tx.nonce}.`,
+      `Nonce too low. Expected nonce to be ${expected} but got ${tx.nonce}.`,
       -32000,
     );
   }
+  return "now";
 }

@@ -4,6 +4,7 @@
 // a finished response. Unlike Hardhat's, `handle` also gets the scope of the
 // request: chain access through this request's `next`, and the module cache.
 import type { ChainRpc } from "../chain/chain-rpc.js";
+import type { Address } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ModuleCache } from "../chain/program-runner.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
@@ -15,6 +16,8 @@ export interface RequestScope {
   modules: ModuleCache;
   /** On forks: activation on the forked chain, for code hashes without a local record. */
   remoteActivation?: RemoteActivationLookup;
+  /** Holds a raw transaction whose nonce is ahead until the sender's earlier nonces are mined. */
+  defer(sender: Address, nonce: bigint, request: JsonRpcRequest): void;
 }
 
 export interface StylusRequestHandler {
