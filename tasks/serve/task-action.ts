@@ -29,6 +29,7 @@ export interface ServeActionArguments {
   batchSize: number;
   batchWaitMs: number;
   db: string;
+  deployments: string;
   duration: number;
 }
 
@@ -64,15 +65,16 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
   if (args.duration < 0) throw taskError("--duration must be 0 (until Ctrl-C) or a number of seconds.");
   const ctx = await openChainContext(hre);
   const root = hre.config.paths.root;
+  const deploymentsDir = args.deployments === "" ? defaultDeploymentsDir(hre, ctx) : resolve(args.deployments);
 
   let contract: Address;
   if (ctx.localKeys) {
-    const deployed = await deployProcessor(hre, ctx, { runtime: "auto", build: "never", redeploy: false, submitters: await defaultSubmitters(hre, ctx, () => {}), print: () => {} });
+    const deployed = await deployProcessor(hre, ctx, { runtime: "auto", build: "never", redeploy: false, submitters: await defaultSubmitters(hre, ctx, () => {}), deploymentsDir, print: () => {} });
     contract = deployed.record.address;
     await runFund({ target: "", threshold: "", counts: "", csv: "", dryRun: false }, hre, () => {});
     print(`${deployed.reused ? "reusing" : "deployed"} MVPIoTProcessor (${deployed.record.runtime === "stylus" ? "Stylus" : "EVM twin"}) at ${contract}; wallet set funded (throwaway keys)`);
   } else {
-    const record = await readDeployment(defaultDeploymentsDir(hre, ctx), ctx.chainId);
+    const record = await readDeployment(deploymentsDir, ctx.chainId);
     if (record === undefined) throw taskError(`no MVPIoTProcessor deployment recorded for chain ${ctx.chainId}; run \`npx hardhat deploy --network ${ctx.networkName}\` first.`);
     contract = record.address;
   }

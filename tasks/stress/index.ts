@@ -17,6 +17,7 @@ export const stressTask = task(
   .addOption({ name: "csv", description: "Transaction log CSV (default: beside the report)", defaultValue: "" })
   .addOption({ name: "html", description: "HTML report (default: beside the report)", defaultValue: "" })
   .addOption({ name: "backend", description: "IoT ingest: auto (the embedded node when available), node or direct (in-process encrypt + commit)", defaultValue: "auto" })
+  .addOption({ name: "deployments", description: "Folder of the deployment records (default: deployments/, or .lcore/deployments on local chains)", defaultValue: "" })
   .addOption({ name: "seed", description: "Seed of the pseudo-random amounts and readings", type: ArgumentType.INT, defaultValue: 1 })
   .addOption({ name: "minTps", description: "Extra target: confirmed operations per second over the whole run", defaultValue: "" })
   .addFlag({ name: "strict", description: "Exit non-zero when any target is missed" })

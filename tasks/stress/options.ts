@@ -18,6 +18,7 @@ export interface StressActionArguments {
   csv: string;
   html: string;
   backend: string;
+  deployments: string;
   seed: number;
   minTps: string;
   strict: boolean;
@@ -37,6 +38,8 @@ export interface StressOptions {
   readonly csvFile: string;
   readonly htmlFile: string;
   readonly backend: "auto" | "node" | "direct";
+  /** Folder of deployment records; undefined = the default for the chain. */
+  readonly deploymentsDir: string | undefined;
   readonly seed: number;
   /** Extra target: confirmed operations per second over the run (0 = none). */
   readonly minTxPerSec: number;
@@ -78,6 +81,7 @@ export function parseStressOptions(args: StressActionArguments, root: string): S
     csvFile: args.csv === "" ? `${base}.csv` : resolve(root, args.csv),
     htmlFile: args.html === "" ? `${base}.html` : resolve(root, args.html),
     backend: oneOf("backend", args.backend, ["auto", "node", "direct"] as const),
+    deploymentsDir: args.deployments === "" ? undefined : resolve(root, args.deployments),
     seed: intIn("seed", args.seed, 0, 2 ** 31 - 1),
     minTxPerSec: parseMinTps(args.minTps),
     strict: args.strict,

@@ -8,6 +8,7 @@ export const stylusVerifyTask = task(
   "Check the deployed MVPIoTProcessor is the code built from this source (decompress + compare), then verify it on Blockscout or an Etherscan-style explorer",
 )
   .addOption({ name: "address", description: "Contract address (default: the recorded deployment of this chain)", defaultValue: "" })
+  .addOption({ name: "deployments", description: "Folder of the deployment records (default: deployments/, or .lcore/deployments on local chains)", defaultValue: "" })
   .addOption({ name: "explorer", description: "auto (by chain: Blockscout for kcchain, Etherscan v2 for Arbitrum), blockscout, etherscan or none (local check only)", defaultValue: "auto" })
   .addOption({ name: "apiUrl", description: "Explorer API base URL (overrides the chain's default / configuration variable)", defaultValue: "" })
   .addOption({ name: "apiKey", description: "Etherscan API key (prefer the ETHERSCAN_API_KEY configuration variable)", defaultValue: "" })

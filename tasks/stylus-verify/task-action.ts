@@ -5,7 +5,7 @@ import type { Address } from "viem";
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 import { getAddress, isAddress } from "viem";
 
@@ -22,6 +22,7 @@ import { checkDeployedCode, type LocalCheckResult } from "./local-check.js";
 
 export interface StylusVerifyActionArguments {
   address: string;
+  deployments: string;
   explorer: string;
   apiUrl: string;
   apiKey: string;
@@ -95,7 +96,7 @@ export async function runStylusVerify(args: StylusVerifyActionArguments, hre: Ha
     if (!isAddress(args.address, { strict: false })) throw taskError(`--address "${args.address}" is not an address (0x + 40 hex digits).`);
     address = getAddress(args.address);
   } else {
-    const record = await readDeployment(defaultDeploymentsDir(hre, ctx), ctx.chainId);
+    const record = await readDeployment(args.deployments === "" ? defaultDeploymentsDir(hre, ctx) : resolve(args.deployments), ctx.chainId);
     if (record === undefined) throw taskError(`no deployment recorded for chain ${ctx.chainId}; pass --address or run \`npx hardhat deploy --network ${ctx.networkName}\`.`);
     address = record.address;
   }

@@ -14,7 +14,7 @@ import { keccak256, parseEther } from "viem";
 import type { StressOptions } from "../options.js";
 import type { IotBackend } from "../workloads/iot-backend.js";
 
-import { deployProcessor } from "../../deploy/deploy-processor.js";
+import { defaultDeploymentsDir, deployProcessor } from "../../deploy/deploy-processor.js";
 import { defaultSubmitters } from "../../deploy/task-action.js";
 import { runFund } from "../../fund/task-action.js";
 import { stylusVersion } from "../../shared/arbwasm.js";
@@ -60,12 +60,12 @@ export async function runStress(hre: HardhatRuntimeEnvironment, options: StressO
   let abi: Abi;
   if (ctx.localKeys) {
     const submitters = await defaultSubmitters(hre, ctx, print);
-    const deployed = await deployProcessor(hre, ctx, { runtime: "auto", build: "never", redeploy: false, submitters, print: (l) => {
+    const deployed = await deployProcessor(hre, ctx, { runtime: "auto", build: "never", redeploy: false, submitters, deploymentsDir: options.deploymentsDir, print: (l) => {
         if (!l.startsWith("┌")) print(l);
       } });
     address = deployed.record.address;
   } else {
-    const record = await readDeployment(`${hre.config.paths.root}/deployments`, ctx.chainId);
+    const record = await readDeployment(options.deploymentsDir ?? defaultDeploymentsDir(hre, ctx), ctx.chainId);
     if (record === undefined) throw taskError(`no MVPIoTProcessor deployment recorded for chain ${ctx.chainId}; run \`npx hardhat deploy --network ${ctx.networkName}\` first.`);
     address = record.address;
   }
@@ -100,6 +100,7 @@ export async function runStress(hre: HardhatRuntimeEnvironment, options: StressO
     profile: options.profile,
     concurrency: options.concurrency,
     treasury: ctx.deployerAddress,
+    amountDivisor: ctx.localKeys ? 1n : 100n,
     random: seededRandom(options.seed),
   };
   const runTag = randomBytes(3).toString("hex");

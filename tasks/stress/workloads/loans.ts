@@ -55,7 +55,7 @@ export class LoansWorkload {
   }
 
   async originate(): Promise<void> {
-    const principal = randomAmount(this.#env.random, parseEther("0.0001"), parseEther("0.001"));
+    const principal = randomAmount(this.#env.random, parseEther("0.0001"), parseEther("0.001")) / this.#env.amountDivisor;
     const lender = await this.#lenders.acquire();
     const borrower = this.#borrowers[this.#nextBorrower++ % this.#borrowers.length]!;
     const op = this.#env.recorder.begin("loans", "loan_origination");

@@ -27,7 +27,7 @@ export class PaymentsWorkload {
   /** One payment: a payer pays the next merchant a small random amount. */
   async once(): Promise<void> {
     const merchant = this.#merchants[this.#next++ % this.#merchants.length]!;
-    const value = randomAmount(this.#env.random, parseEther("0.00001"), parseEther("0.0001"));
+    const value = randomAmount(this.#env.random, parseEther("0.00001"), parseEther("0.0001")) / this.#env.amountDivisor;
     await this.#payers.with(async (payer) => {
       const op = this.#env.recorder.begin("payments", "payment");
       try {

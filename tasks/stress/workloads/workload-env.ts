@@ -17,6 +17,8 @@ export interface WorkloadEnv {
   readonly concurrency: number;
   /** Receives the settlements' sweeps (the operator's treasury: the deployer). */
   readonly treasury: Address;
+  /** Amounts are divided by this (1 on local chains, 100 on real ones, where wallets hold 0.01 ETH). */
+  readonly amountDivisor: bigint;
   /** Deterministic pseudo-random numbers in [0, 1) so runs are repeatable. */
   readonly random: () => number;
 }
