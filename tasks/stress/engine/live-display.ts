@@ -36,7 +36,8 @@ export class LiveDisplay {
 
   constructor(params: LiveDisplayParameters) {
     this.#p = params;
-    this.#tty = params.plain !== true && process.stdout.isTTY === true;
+    // A terminal with no size (some CI pseudo-terminals) cannot show a redrawn table: fall back to lines.
+    this.#tty = params.plain !== true && process.stdout.isTTY === true && (process.stdout.rows ?? 0) > 0;
     if (params.silent === true) return;
     this.#timer = setInterval(() => this.#draw(), this.#tty ? 500 : 10_000);
     this.#timer.unref();
