@@ -12,6 +12,7 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { estimateTransactionGas, mineOutcome } from "../chain/mined-transaction.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
+import { debugLog } from "../chain/debug-log.js";
 import { StateView } from "../chain/state-view.js";
 import { sendWithAlias } from "../chain/transaction-aliases.js";
 
@@ -54,12 +55,18 @@ export async function runEmulatedTransaction(
         );
       }
       if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
+        debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
         scope.defer(tx.from, tx.nonce ?? 0n, request);
         return resultResponse(request, tx.raw.hash);
       }
     }
     const env = await environment(rpc, tx, isSend);
     const outcome = await run(env);
+    debugLog(
+      `${tx.method} to ${to} from ${env.from}${tx.nonce === undefined ? "" : ` nonce ${tx.nonce}`} gas ${tx.gas ?? "-"}: ` +
+        `${outcome.success ? "ok" : `failed (${outcome.outOfGas ? "out of gas" : (outcome.reason ?? bytesToHex(outcome.returnData))})`} ` +
+        `program gas ${outcome.gasUsed}`,
+    );
     switch (tx.method) {
       case "eth_call":
         return outcome.success
