@@ -5,7 +5,6 @@
 // is itself a Stylus program), and turns the engine's result into an
 // EmulatedOutcome the request handlers deliver.
 import {
-  bytesToHex,
   encodeErrorResult,
   getContractAddress,
   hexToBytes,
