@@ -3,9 +3,11 @@
 // device, a per-device reading counter and plausible reading payloads.
 import type { Address, Hex } from "viem";
 
-import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 
 import { stringToHex } from "viem";
+
+import { readingSigningMessage } from "../../../node/src/crypto/device-signature.js";
 
 export const VERTICALS = ["EV", "GH", "POS"] as const;
 export type Vertical = (typeof VERTICALS)[number];
@@ -30,21 +32,6 @@ export interface SimReading {
   readonly data: Uint8Array;
   /** Ed25519 signature (hex) over the node's reading message. */
   readonly signatureHex: string;
-}
-
-const SIGN_DOMAIN = Buffer.from("lcore-iot/reading/v1", "utf8");
-
-/** The message a device signs: domain, id, counter, SHA-256 of the data (the node's device-signature format). */
-export function readingMessage(deviceName: string, counter: number, data: Uint8Array): Buffer {
-  const id = Buffer.from(deviceName, "utf8");
-  const msg = Buffer.alloc(SIGN_DOMAIN.length + 1 + id.length + 8 + 32);
-  let o = SIGN_DOMAIN.copy(msg, 0);
-  msg[o++] = id.length;
-  o += id.copy(msg, o);
-  msg.writeBigUInt64BE(BigInt(counter), o);
-  o += 8;
-  createHash("sha256").update(data).digest().copy(msg, o);
-  return msg;
 }
 
 /** Creates `count` devices spread over the verticals, owners taken round robin from `owners`. */
@@ -85,6 +72,6 @@ function payload(device: SimDevice, counter: number, random: () => number): Reco
 export function nextReading(device: SimDevice, random: () => number): SimReading {
   const counter = ++device.counter;
   const data = new TextEncoder().encode(JSON.stringify({ device: device.name, counter, ...payload(device, counter, random) }));
-  const signatureHex = sign(null, readingMessage(device.name, counter, data), device.privateKey).toString("hex");
+  const signatureHex = sign(null, readingSigningMessage(device.name, counter, data), device.privateKey).toString("hex");
   return { device, counter, data, signatureHex };
 }

@@ -1,21 +1,24 @@
 // The in-process IoT path, used when the embedded node is not available:
-// verifies the device signature, encrypts in two layers (AES-256-GCM, then
-// ChaCha20-Poly1305 over that, AAD = device name), takes SHA-256 of the
-// final ciphertext as the proof hash (the predecessor's scheme) and commits
+// verifies the device signature and seals the reading with the node's own
+// crypto (Ed25519 check, AES-256-GCM then XChaCha20-Poly1305 envelope under a
+// throwaway key), takes SHA-256 of the final ciphertext as the proof hash
+// (the predecessor's scheme), but skips SQLite and the outbox, and commits
 // it per reading (commitProof), in Merkle batches (commitBatch) or the
 // predecessor's way (submitResult with the ciphertext).
 import type { Abi, Hex, LocalAccount } from "viem";
 
-import { createCipheriv, createHash, createPublicKey, randomBytes, verify } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 import { encodeFunctionData, keccak256, toHex } from "viem";
 
+import { importDevicePublicKey, verifyReadingSignature } from "../../../node/src/crypto/device-signature.js";
+import { sealEnvelope } from "../../../node/src/crypto/envelope.js";
+import { Keyring } from "../../../node/src/crypto/keyring.js";
+import { proofHashOf } from "../../../node/src/crypto/proof-hash.js";
 import { buildMerkleTree, getMerkleProof } from "../../../node/src/merkle/merkle-tree.js";
 import { SendFailedError, WalletPool, type ChainSender } from "../engine/chain-sender.js";
 import type { CommitInfo, CommitMode, IotBackend, IotBackendStats } from "./iot-backend.js";
-import { readingMessage, type SimDevice, type SimReading } from "./iot-devices.js";
-
-const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+import type { SimDevice, SimReading } from "./iot-devices.js";
 
 interface PendingReading {
   readonly proofHash: Hex;
@@ -48,8 +51,8 @@ export class DirectIotBackend implements IotBackend {
   readonly commitMode: CommitMode;
   readonly #p: DirectBackendParameters;
   readonly #operators: WalletPool<LocalAccount>;
-  readonly #aesKey = randomBytes(32);
-  readonly #chachaKey = randomBytes(32);
+  /** Throwaway data keys: this backend keeps no ciphertext, so nothing needs decrypting later. */
+  readonly #keyring = new Keyring(randomBytes(32));
   #pending: PendingReading[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
@@ -78,27 +81,25 @@ export class DirectIotBackend implements IotBackend {
     return { txHash: hash, gasUsed };
   }
 
-  #seal(reading: SimReading): Buffer {
-    const aad = Buffer.from(reading.device.name, "utf8");
-    const n1 = randomBytes(12);
-    const aes = createCipheriv("aes-256-gcm", this.#aesKey, n1);
-    aes.setAAD(aad);
-    const c1 = Buffer.concat([n1, aes.update(reading.data), aes.final(), aes.getAuthTag()]);
-    const n2 = randomBytes(12);
-    const chacha = createCipheriv("chacha20-poly1305", this.#chachaKey, n2, { authTagLength: 16 });
-    chacha.setAAD(aad, { plaintextLength: c1.length });
-    return Buffer.concat([n2, chacha.update(c1), chacha.final(), chacha.getAuthTag()]);
+  #seal(reading: SimReading): Uint8Array {
+    return sealEnvelope({
+      keys: this.#keyring.current,
+      deviceId: reading.device.name,
+      counter: reading.counter,
+      plaintext: reading.data,
+      engine: "openssl",
+    });
   }
 
   submitReading(reading: SimReading): { accepted: Promise<void>; committed: Promise<CommitInfo> } {
     const { device } = reading;
-    const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, Buffer.from(device.publicKeyHex, "hex")]), format: "der", type: "spki" });
-    if (!verify(null, readingMessage(device.name, reading.counter, reading.data), key, Buffer.from(reading.signatureHex, "hex"))) {
+    const publicKey = importDevicePublicKey(device.publicKeyHex);
+    if (!verifyReadingSignature({ publicKey, deviceId: device.name, counter: reading.counter, data: reading.data, signatureHex: reading.signatureHex })) {
       const error = new Error(`bad signature from ${device.name}`);
       return { accepted: Promise.reject(error), committed: Promise.reject(error) };
     }
     const sealed = this.#seal(reading);
-    const proofHash = toHex(createHash("sha256").update(sealed).digest());
+    const proofHash = proofHashOf(sealed);
     let committed: Promise<CommitInfo>;
     if (this.commitMode === "batch") {
       committed = new Promise<CommitInfo>((resolve, reject) => {
