@@ -2,14 +2,16 @@
 // names and targets, our own latency percentiles and per-workload figures,
 // and every target marked met or missed. Built once at the end of a run and
 // also live for the /metrics endpoint.
+import type { MetricsSnapshot } from "../../../node/src/metrics/node-metrics.js";
 import type { StressRecorder, WorkloadName } from "../metrics/recorder.js";
 import type { LatencySummary } from "../metrics/stats.js";
 
+import { DEFAULT_TARGETS } from "../../../node/src/metrics/node-metrics.js";
 import { WORKLOADS } from "../metrics/recorder.js";
 import { summarise } from "../metrics/stats.js";
 
 /** The predecessor's targets (SPEC §2); success rate is a percentage. */
-export const PREDECESSOR_TARGETS = { daily_entries: 50, success_rate: 99, max_latency_sec: 30 } as const;
+export const PREDECESSOR_TARGETS = DEFAULT_TARGETS;
 
 export interface ContractInfo {
   readonly address: string;
@@ -71,21 +73,8 @@ export interface TargetResult {
   readonly met: boolean;
 }
 
-export interface PredecessorMetrics {
-  runtime_hours: number;
-  total_operations: number;
-  successful_operations: number;
-  success_rate: number;
-  avg_latency_sec: number;
-  registrations: number;
-  data_submissions: number;
-  on_chain_commitments: number;
-  daily_submission_rate: number;
-  meets_success_target: boolean;
-  meets_latency_target: boolean;
-  meets_volume_target: boolean;
-  targets: { daily_entries: number; success_rate: number; max_latency_sec: number };
-}
+/** The predecessor's /metrics JSON fields (SPEC §2): the node's snapshot without its own extras. */
+export type PredecessorMetrics = Omit<MetricsSnapshot, "node">;
 
 export interface StressReport {
   readonly schema: "lcore-stress-report/1";

@@ -14,7 +14,7 @@ import { toHex, type Account, type Address, type Chain, type Hex, type PublicCli
 import { createNode, generateDeviceKeyPair, signReading, type ChainClients, type LcoreNode } from "../../../node/src/index.js";
 import { deployProcessor, type DeployProcessorReturnType } from "../../../tasks/deploy/deploy-processor.js";
 import type { ChainContext } from "../../../tasks/shared/chain-context.js";
-import { startServedDevnet, type ServedDevnet } from "./served-devnet.js";
+import { startServedDevnet, type ServedDevnet } from "../../helpers/served-hardhat-node.js";
 
 /** Hardhat's public test mnemonic: the served devnet's and the fork's accounts. */
 const TEST_MNEMONIC = "test test test test test test test test test test test junk";

@@ -2,9 +2,6 @@
 // over HTTP), and an in-process network forked from it runs the program on
 // the forked storage. The node is a child process on 127.0.0.1, killed at
 // the end.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
@@ -21,64 +18,21 @@ import { privateKeyToAccount } from "viem/accounts";
 
 import { ARBWASM_ADDRESS, arbWasmAbi } from "../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js";
 import { counterAbi } from "../../fixtures/stylus-programs/integration/counter.js";
+import { startServedDevnet, type ServedDevnet } from "../../helpers/served-hardhat-node.js";
 import { counterInitCode, LOCAL_KEY } from "../helpers/counter-setup.js";
 
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startNode(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "node", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: process.cwd(),
-    env: process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Started HTTP")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hardhat node exited with ${code}:\n${output}`));
-    });
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return child;
-}
-
 describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
-  let child: ChildProcess | undefined;
+  let served: ServedDevnet | undefined;
   let url: string;
   let program: Address;
 
   before(async function () {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    child = await startNode(port);
+    served = await startServedDevnet({ timeoutMs: 90_000 });
+    url = served.url;
   });
 
   after(async function () {
-    if (child !== undefined && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child?.once("exit", resolve));
-    }
+    await served?.stop();
   });
 
   it("deploys, activates, writes and reads a program through plain viem over HTTP", async function () {

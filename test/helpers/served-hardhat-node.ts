@@ -1,12 +1,13 @@
-// Starts a "devnet" for the forked suite: `hardhat node` of this project (so
-// the hardhat-stylus runtime is active) as a child process on a free
-// 127.0.0.1 port, and stops it afterwards. Stands in for KC-Chain in CI.
+// Starts this project's `hardhat node` (so the hardhat-stylus runtime is
+// active) as a child process on a free 127.0.0.1 port, and stops it
+// afterwards: the forked suite's stand-in for KC-Chain in CI, and the
+// served chain of the plugin's outside-client tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
-const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const hardhatCli = fileURLToPath(new URL("../../../node_modules/hardhat/dist/src/cli.js", import.meta.url));
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+const hardhatCli = fileURLToPath(new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url));
 
 export interface ServedDevnet {
   readonly url: string;
