@@ -1,6 +1,8 @@
 // The seam between the IoT workload and whatever ingests readings: the
 // embedded node (encrypts, stores, commits through its outbox) or, when the
 // node is not available, a direct path that does the same steps in process.
+import type { Abi, Address, Chain, Hex, PublicClient, Transport } from "viem";
+
 import type { SimDevice, SimReading } from "./iot-devices.js";
 
 export type CommitMode = "proof" | "batch" | "legacy";
@@ -36,4 +38,48 @@ export interface IotBackend {
   verifyOnChain(sample: number): Promise<number>;
   stats(): IotBackendStats;
   close(): Promise<void>;
+}
+
+/** A committed reading as a backend remembers it, enough to re-check it on chain. */
+export interface CommittedReadingRef {
+  readonly proofHash: Hex;
+  /** Batched readings: the batch, the leaf index and the Merkle proof. */
+  readonly batchId?: Hex;
+  readonly index?: number;
+  readonly proof?: Hex[];
+}
+
+/**
+ * Re-checks an evenly spread sample of at most `sample` committed readings
+ * against the contract (`verifyInclusion` for batched readings, `getResult`
+ * for legacy ones, `isProofCommitted` otherwise); returns how many matched.
+ * A read that fails counts as not verified.
+ */
+export async function verifyCommittedSample(parameters: {
+  client: PublicClient<Transport, Chain>;
+  address: Address;
+  abi: Abi;
+  commitMode: CommitMode;
+  committed: readonly CommittedReadingRef[];
+  sample: number;
+}): Promise<number> {
+  const { client, address, abi, commitMode, committed, sample } = parameters;
+  const step = Math.max(1, Math.floor(committed.length / Math.max(1, sample)));
+  let ok = 0;
+  for (let i = 0; i < committed.length && i / step < sample; i += step) {
+    const ref = committed[i]!;
+    try {
+      if (ref.batchId !== undefined) {
+        if ((await client.readContract({ address, abi, functionName: "verifyInclusion", args: [ref.batchId, ref.proofHash, ref.index, ref.proof] })) === true) ok++;
+      } else if (commitMode === "legacy") {
+        const result = (await client.readContract({ address, abi, functionName: "getResult", args: [ref.proofHash] })) as readonly unknown[];
+        if (result[1] === ref.proofHash) ok++;
+      } else if ((await client.readContract({ address, abi, functionName: "isProofCommitted", args: [ref.proofHash] })) === true) {
+        ok++;
+      }
+    } catch {
+      // counted as not verified
+    }
+  }
+  return ok;
 }

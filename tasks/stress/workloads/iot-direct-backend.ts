@@ -17,7 +17,7 @@ import { Keyring } from "../../../node/src/crypto/keyring.js";
 import { proofHashOf } from "../../../node/src/crypto/proof-hash.js";
 import { buildMerkleTree, getMerkleProof } from "../../../node/src/merkle/merkle-tree.js";
 import { SendFailedError, WalletPool, type ChainSender } from "../engine/chain-sender.js";
-import type { CommitInfo, CommitMode, IotBackend, IotBackendStats } from "./iot-backend.js";
+import { verifyCommittedSample, type CommittedReadingRef, type CommitInfo, type CommitMode, type IotBackend, type IotBackendStats } from "./iot-backend.js";
 import type { SimDevice, SimReading } from "./iot-devices.js";
 
 interface PendingReading {
@@ -25,13 +25,6 @@ interface PendingReading {
   readonly deviceId: Hex;
   readonly resolve: (info: CommitInfo) => void;
   readonly reject: (error: Error) => void;
-}
-
-interface CommittedRef {
-  readonly proofHash: Hex;
-  readonly batchId?: Hex;
-  readonly index?: number;
-  readonly proof?: Hex[];
 }
 
 export interface DirectBackendParameters {
@@ -56,7 +49,7 @@ export class DirectIotBackend implements IotBackend {
   #pending: PendingReading[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #committed: CommittedRef[] = [];
+  readonly #committed: CommittedReadingRef[] = [];
   #batchSeq = 0;
   #stats = { readingsCommitted: 0, commitTransactions: 0, commitGasUsed: 0n, batches: 0 };
 
@@ -174,27 +167,14 @@ export class DirectIotBackend implements IotBackend {
   }
 
   async verifyOnChain(sample: number): Promise<number> {
-    const client = this.#p.sender.context.publicClient;
-    const step = Math.max(1, Math.floor(this.#committed.length / Math.max(1, sample)));
-    let ok = 0;
-    for (let i = 0; i < this.#committed.length && i / step < sample; i += step) {
-      const ref = this.#committed[i]!;
-      try {
-        if (ref.batchId !== undefined) {
-          const found = await client.readContract({ address: this.#p.contract, abi: this.#p.abi, functionName: "verifyInclusion", args: [ref.batchId, ref.proofHash, ref.index, ref.proof] });
-          if (found === true) ok++;
-        } else if (this.commitMode === "legacy") {
-          const result = (await client.readContract({ address: this.#p.contract, abi: this.#p.abi, functionName: "getResult", args: [ref.proofHash] })) as readonly unknown[];
-          if (result[1] === ref.proofHash) ok++;
-        } else {
-          const found = await client.readContract({ address: this.#p.contract, abi: this.#p.abi, functionName: "isProofCommitted", args: [ref.proofHash] });
-          if (found === true) ok++;
-        }
-      } catch {
-        // counted as not verified
-      }
-    }
-    return ok;
+    return await verifyCommittedSample({
+      client: this.#p.sender.context.publicClient,
+      address: this.#p.contract,
+      abi: this.#p.abi,
+      commitMode: this.commitMode,
+      committed: this.#committed,
+      sample,
+    });
   }
 
   stats(): IotBackendStats {

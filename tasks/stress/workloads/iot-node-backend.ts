@@ -15,7 +15,7 @@ import { createPublicClient, createWalletClient, custom, parseAbiItem } from "vi
 
 import type { LcoreNode } from "../../../node/src/index.js";
 import type { CreateIotBackendParameters } from "./iot-backend-factory.js";
-import type { CommitInfo, CommitMode, IotBackend, IotBackendStats } from "./iot-backend.js";
+import { verifyCommittedSample, type CommittedReadingRef, type CommitInfo, type CommitMode, type IotBackend, type IotBackendStats } from "./iot-backend.js";
 import type { SimDevice, SimReading } from "./iot-devices.js";
 
 import { buildMerkleTree, getMerkleProof, type MerkleTree } from "../../../node/src/merkle/merkle-tree.js";
@@ -26,13 +26,6 @@ interface Waiter {
   readonly resolve: (info: CommitInfo) => void;
   readonly reject: (error: Error) => void;
   readonly deadline: number;
-}
-
-interface CommittedView {
-  readonly proofHash: Hex;
-  readonly batchId?: Hex;
-  readonly index?: number;
-  readonly proof?: Hex[];
 }
 
 const DEVICE_REGISTERED = parseAbiItem("event DeviceRegistered(bytes32 indexed device_id, address indexed device_owner)");
@@ -46,7 +39,7 @@ export class NodeIotBackend implements IotBackend {
   readonly #dataDir: string;
   readonly #fromBlock: bigint;
   readonly #waiters = new Map<number, Waiter>();
-  readonly #committed: CommittedView[] = [];
+  readonly #committed: CommittedReadingRef[] = [];
   readonly #txGas = new Map<string, bigint>();
   readonly #batchIds = new Set<string>();
   #poller: NodeJS.Timeout | undefined;
@@ -233,25 +226,14 @@ export class NodeIotBackend implements IotBackend {
   }
 
   async verifyOnChain(sample: number): Promise<number> {
-    const client = this.#p.sender.context.publicClient;
-    const abi: Abi = this.#p.abi;
-    const address = this.#p.contract as Address;
-    const step = Math.max(1, Math.floor(this.#committed.length / Math.max(1, sample)));
-    let ok = 0;
-    for (let i = 0; i < this.#committed.length && i / step < sample; i += step) {
-      const ref = this.#committed[i]!;
-      try {
-        if (ref.batchId !== undefined) {
-          if ((await client.readContract({ address, abi, functionName: "verifyInclusion", args: [ref.batchId, ref.proofHash, ref.index, ref.proof] })) === true) ok++;
-        } else if (this.commitMode === "legacy") {
-          const result = (await client.readContract({ address, abi, functionName: "getResult", args: [ref.proofHash] })) as readonly unknown[];
-          if (result[1] === ref.proofHash) ok++;
-        } else if ((await client.readContract({ address, abi, functionName: "isProofCommitted", args: [ref.proofHash] })) === true) ok++;
-      } catch {
-        // not verified
-      }
-    }
-    return ok;
+    return await verifyCommittedSample({
+      client: this.#p.sender.context.publicClient,
+      address: this.#p.contract as Address,
+      abi: this.#p.abi,
+      commitMode: this.commitMode,
+      committed: this.#committed,
+      sample,
+    });
   }
 
   stats(): IotBackendStats {
