@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
 import { type Abi, type AbiFunction, hexToBytes, toEventSelector, toFunctionSelector, toHex } from "viem";
-import wabtInit from "wabt";
 
 import { loadMvpIoTProcessorArtifact } from "../../contracts-stylus/artifacts/index.js";
 import { decompressStylusCode } from "../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { checkStylusProgram, ContractBuildError } from "../../scripts/build-contract.js";
 import { compileAbi } from "../../scripts/contract-solc.js";
+import { wat } from "../helpers/wat.js";
 import { listSections, PROJECT_HASH_SECTION, readCustomSection } from "../../scripts/contract-wasm.js";
 
 const interfaceFile = new URL("../../docs/contract-interface.sol", import.meta.url);
@@ -28,17 +28,6 @@ function signatures(abi: Abi): string[] {
     .sort();
 }
 
-async function watToWasm(text: string): Promise<Uint8Array> {
-  const wabt = await wabtInit();
-  const module = wabt.parseWat("broken.wat", text, { simd: true, mutable_globals: true, sign_extension: true });
-  try {
-    module.resolveNames();
-    module.validate();
-    return Uint8Array.from(module.toBinary({ write_debug_names: false }).buffer);
-  } finally {
-    module.destroy();
-  }
-}
 
 /** Inserts raw section bytes right after the export section (id 7), where a start section belongs. */
 function insertAfterExportSection(wasm: Uint8Array, section: number[]): Uint8Array {
@@ -127,13 +116,13 @@ describe("contracts-stylus artifacts (committed build of MVPIoTProcessor)", () =
     });
 
     it("with a SIMD instruction", async () => {
-      const simd = await watToWasm(`(module
+      const simd = await wat(`(module
         (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
         (memory (export "memory") 1 1)
         (func (export "user_entrypoint") (param i32) (result i32)
           v128.const i32x4 0 0 0 0
           drop
-          i32.const 0))`);
+          i32.const 0))`, { simd: true });
       expectRejected(simd, "simd");
     });
   });

@@ -4,8 +4,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import wabtInit from "wabt";
-
 import { compileStylusProgram, executeStylusProgram } from "../../../hardhat-stylus/src/internal/runtime/index.js";
 import type {
   ChainAccess,
@@ -21,31 +19,8 @@ import type {
 import { keccak256, normWord, toHex } from "../../../hardhat-stylus/src/internal/runtime/bytes.js";
 import { VM_HOOKS } from "../../../hardhat-stylus/src/internal/wasm/hostio-signatures.js";
 
-type Wabt = Awaited<ReturnType<typeof wabtInit>>;
-let wabtPromise: Promise<Wabt> | undefined;
-
-export type WatFeatures = Parameters<Wabt["parseWat"]>[2];
-
-/** Compiles WAT text to a WASM binary (all features on, so rejected features can be written). */
-export async function wat(text: string, features: WatFeatures = {}): Promise<Uint8Array> {
-  wabtPromise ??= wabtInit();
-  const wabt = await wabtPromise;
-  const module = wabt.parseWat("test.wat", text, {
-    mutable_globals: true,
-    sat_float_to_int: true,
-    sign_extension: true,
-    bulk_memory: true,
-    multi_value: true,
-    ...features,
-  });
-  try {
-    module.resolveNames();
-    module.validate();
-    return Uint8Array.from(module.toBinary({ write_debug_names: false }).buffer);
-  } finally {
-    module.destroy();
-  }
-}
+export { wat, type WatFeatures } from "../../helpers/wat.js";
+import { wat } from "../../helpers/wat.js";
 
 /** Reads a WAT fixture from test/fixtures/stylus-programs. */
 export function fixture(name: string): string {
