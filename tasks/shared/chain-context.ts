@@ -25,22 +25,34 @@ export interface ChainContext {
   readonly deployerAddress: Address;
 }
 
+/** A one-line task error for Hardhat's "configuration variable not found" (HHE7), naming how to set it. */
+function missingVariableError(error: unknown): Error | undefined {
+  const missing = /Configuration Variable "([A-Za-z0-9_]+)" not found/.exec(errorText(error))?.[1];
+  if (missing === undefined) return undefined;
+  return taskError(`configuration variable ${missing} is not set: run \`npx hardhat keystore set ${missing}\` or export ${missing}=... in the environment.`, error);
+}
+
 /** Connects (cached per HRE) to the selected network and checks it answers. */
 export async function openChainContext(hre: HardhatRuntimeEnvironment): Promise<ChainContext> {
   let connection: NetworkConnection;
   try {
     connection = await hre.network.getOrCreate();
   } catch (error) {
-    throw taskError(`cannot open the network: ${errorText(error)}. Check --network and its configuration variables (npx hardhat keystore set NAME).`, error);
+    throw missingVariableError(error) ?? taskError(`cannot open the network: ${errorText(error)}. Check --network and its configuration variables (npx hardhat keystore set NAME).`, error);
   }
   const publicClient = (await connection.viem.getPublicClient()) as unknown as PublicClient<Transport, Chain>;
   let chainId: number;
   try {
     chainId = await publicClient.getChainId();
   } catch (error) {
-    throw taskError(`network "${connection.networkName}" does not answer (${errorText(error)}). Start it or fix its URL.`, error);
+    throw missingVariableError(error) ?? taskError(`network "${connection.networkName}" does not answer (${errorText(error)}). Start it or fix its URL.`, error);
   }
-  const wallets = (await connection.viem.getWalletClients()) as unknown as Array<WalletClient<Transport, Chain, Account>>;
+  let wallets: Array<WalletClient<Transport, Chain, Account>>;
+  try {
+    wallets = (await connection.viem.getWalletClients()) as unknown as Array<WalletClient<Transport, Chain, Account>>;
+  } catch (error) {
+    throw missingVariableError(error) ?? error;
+  }
   const deployer = wallets[0];
   if (deployer === undefined) {
     throw taskError(`network "${connection.networkName}" has no accounts. Configure one (e.g. npx hardhat keystore set ${configPrefix(connection.networkName)}_PRIVATE_KEY).`);
