@@ -1,28 +1,19 @@
 // Chooses the IoT backend of a stress run: the embedded node when it is
 // available (node/src/index.ts), else the in-process direct path.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import type { Abi, Address, LocalAccount } from "viem";
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-import type { ChainSender } from "../engine/chain-sender.js";
-import type { CommitMode, IotBackend } from "./iot-backend.js";
+import type { IotBackend } from "./iot-backend.js";
 
 import { taskError } from "../../shared/errors.js";
 import type { Printer } from "../../shared/format.js";
-import { DirectIotBackend } from "./iot-direct-backend.js";
+import { DirectIotBackend, type DirectBackendParameters } from "./iot-direct-backend.js";
 
-export interface CreateIotBackendParameters {
+/** The direct backend's parameters (the node backend takes the same), plus the choice between them. */
+export interface CreateIotBackendParameters extends DirectBackendParameters {
   readonly choice: "auto" | "node" | "direct";
-  readonly sender: ChainSender;
-  readonly contract: Address;
-  readonly abi: Abi;
-  readonly operators: readonly LocalAccount[];
-  readonly commitMode: CommitMode;
-  readonly batchSize: number;
-  readonly batchWaitMs: number;
-  readonly runTag: string;
   readonly print: Printer;
 }
 
