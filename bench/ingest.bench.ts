@@ -66,8 +66,6 @@ async function main(): Promise<void> {
   const { createCipheriv, randomBytes, createHash } = await import("node:crypto");
   const Database = (await import("better-sqlite3")).default;
   const { createNode, generateDeviceKeyPair, signReading } = await import("../node/src/index.js");
-  const { sealEnvelope } = await import("../node/src/crypto/envelope.js");
-  const { Keyring } = await import("../node/src/crypto/keyring.js");
   const { mvpIoTProcessorAbi } = await import("../contracts-stylus/artifacts/abi.js");
   const { deployProcessor } = await import("../test/node/helpers/deploy-processor.js");
 

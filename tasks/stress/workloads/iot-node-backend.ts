@@ -5,7 +5,7 @@
 // stores in SQLite and commits through its outbox; this backend watches the
 // readings until they are committed and re-checks them against the contract.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import type { Abi, Address, Hex } from "viem";
+import type { Address, Hex } from "viem";
 
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";

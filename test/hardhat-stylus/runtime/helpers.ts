@@ -20,7 +20,6 @@ import { keccak256, normWord, toHex } from "../../../hardhat-stylus/src/internal
 import { VM_HOOKS } from "../../../hardhat-stylus/src/internal/wasm/hostio-signatures.js";
 
 export { wat, type WatFeatures } from "../../helpers/wat.js";
-import { wat } from "../../helpers/wat.js";
 
 /** Reads a WAT fixture from test/fixtures/stylus-programs. */
 export function fixture(name: string): string {
