@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# One-time set-up on a fresh machine: Node 22 (from the npm registry when the
-# machine's node is older) and the npm packages installed *under Node 22*, so
+# One-time set-up on a fresh machine: Node 24 (from the npm registry when the
+# machine's node is older) and the npm packages installed *under Node 24*, so
 # that npm does not skip EDR's native binding (Hardhat error HHE27).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/node22.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/node-runtime.sh"
 cd "$root"
 echo "==> node $(node --version), npm $(npm --version)"
 if [ -f package-lock.json ]; then
