@@ -5,7 +5,9 @@
 // when it does not apply, so order only matters for cost.
 import type { StylusRequestHandler } from "./types.js";
 
+import { ArbitrumReceiptHandler } from "./arbitrum-receipt-handler.js";
 import { ArbWasmHandler } from "./arbwasm-handler.js";
+import { CallObjectHandler } from "./call-object-handler.js";
 import { CodeReadHandler } from "./code-read-handler.js";
 import { StylusDeploymentHandler } from "./deployment-handler.js";
 import { StylusExecutionHandler } from "./execution-handler.js";
@@ -13,8 +15,9 @@ import { TransactionLookupHandler } from "./transaction-lookup-handler.js";
 
 export function createStylusHandlers(): StylusRequestHandler[] {
   return [
+    new CallObjectHandler(), // first: later handlers and EDR see one calldata field
     new CodeReadHandler(),
-    new TransactionLookupHandler(),
+    new ArbitrumReceiptHandler(new TransactionLookupHandler()),
     new ArbWasmHandler(),
     new StylusDeploymentHandler(),
     new StylusExecutionHandler(),

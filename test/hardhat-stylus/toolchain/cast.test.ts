@@ -1,0 +1,223 @@
+// Foundry's cast, unmodified, against this project's `hardhat node`: the same
+// commands on the Solidity twin and on the Stylus program (deploy, activate,
+// call, estimate, send with cast's own estimate, receipt with Nitro's
+// Arbitrum fields, logs, code, custom-error reverts). Runs the real binary
+// over HTTP against a served node, as a Stylus developer would.
+import { expect } from "chai";
+import { artifacts } from "hardhat";
+import { bytesToHex, hexToBytes, keccak256, toHex, type Hex } from "viem";
+
+import { loadMvpIoTProcessorArtifact } from "../../../contracts-stylus/artifacts/index.js";
+import { buildStylusInitCode } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
+import { CONFLICTING_INPUT_MESSAGE } from "../../../hardhat-stylus/src/internal/request-handlers/call-object-handler.js";
+import { startServedDevnet, type ServedDevnet } from "../../helpers/served-hardhat-node.js";
+
+import { counterInitCode } from "../helpers/counter-setup.js";
+
+import { cast, castAvailable, castFails, castJson, TEST_ADDRESSES, TEST_KEYS } from "./helpers/cast.js";
+
+interface CastReceipt {
+  status: Hex;
+  transactionHash: Hex;
+  blockNumber: Hex;
+  gasUsed: Hex;
+  contractAddress: Hex | null;
+  logs: Array<{ address: Hex; topics: Hex[] }>;
+  gasUsedForL1?: Hex;
+  l1BlockNumber?: Hex;
+}
+
+/**
+ * cast commands that cannot pass yet, keyed "<describe>: <title>" (or "counter: <call>"), each
+ * with the reason. Empty today: `cast send` with cast's own estimate works for every call below
+ * on both kinds of contract (programs that call out are the engine's issue 9, not covered here).
+ */
+const PENDING: ReadonlyMap<string, string> = new Map();
+
+const DEVICE = keccak256(toHex("cast-device-1"));
+const PROOF = keccak256(toHex("cast-proof-1"));
+const OWNERSHIP_TRANSFERRED = keccak256(toHex("OwnershipTransferred(address,address)"));
+const PROOF_COMMITTED = "ProofCommitted(bytes32,bytes32,address,uint64)";
+
+async function rpc<T>(url: string, method: string, params: unknown[]): Promise<{ result?: T; error?: { code: number; message: string } }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await res.json()) as { result?: T; error?: { code: number; message: string } };
+}
+
+describe("Foundry's cast against `hardhat node`", function () {
+  let served: ServedDevnet | undefined;
+  let url: string;
+
+  before(async function () {
+    if (!castAvailable()) {
+      console.log("    [skipped] cast binary not installed (needs @foundry-rs/cast-linux-amd64 on linux-x64)");
+      this.skip();
+    }
+    served = await startServedDevnet({ timeoutMs: 90_000 });
+    url = served.url;
+  });
+
+  after(async function () {
+    await served?.stop();
+  });
+
+  const kinds: Array<{ name: string; deploy: () => Promise<Hex>; code: () => Promise<Hex> }> = [
+    {
+      name: "EVM (MVPIoTProcessorEvm)",
+      async deploy() {
+        const artifact = await artifacts.readArtifact("MVPIoTProcessorEvm");
+        const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, "--create", artifact.bytecode]);
+        expect(receipt.status).to.equal("0x1");
+        return receipt.contractAddress!;
+      },
+      async code() {
+        return (await artifacts.readArtifact("MVPIoTProcessorEvm")).deployedBytecode as Hex;
+      },
+    },
+    {
+      name: "Stylus (MVPIoTProcessor)",
+      async deploy() {
+        const { deployedCode } = loadMvpIoTProcessorArtifact();
+        const initCode = bytesToHex(buildStylusInitCode(hexToBytes(deployedCode)));
+        const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, "--create", initCode]);
+        expect(receipt.status).to.equal("0x1");
+        const program = receipt.contractAddress!;
+        const activation = await castJson<CastReceipt>([
+          "send", "-r", url, "--private-key", TEST_KEYS.owner, "--value", "0.01ether",
+          "0x0000000000000000000000000000000000000071", "activateProgram(address)(uint16,uint256)", program,
+        ]);
+        expect(activation.status).to.equal("0x1");
+        return program;
+      },
+      async code() {
+        return loadMvpIoTProcessorArtifact().deployedCode;
+      },
+    },
+  ];
+
+  for (const kind of kinds) {
+    describe(kind.name, function () {
+      let address: Hex;
+      const step = (title: string, body: () => Promise<void>) => {
+        const reason = PENDING.get(`${kind.name}: ${title}`);
+        if (reason !== undefined) it(`${title} (pending: ${reason})`);
+        else it(title, body);
+      };
+
+      before(async function () {
+        address = await kind.deploy();
+      });
+
+      step("cast code returns the deployed code", async function () {
+        expect((await cast(["code", "-r", url, address])).toLowerCase()).to.equal((await kind.code()).toLowerCase());
+      });
+
+      step("cast call reads a view (owner() is zero before initialize)", async function () {
+        expect(await cast(["call", "-r", url, address, "owner()(address)"])).to.equal("0x0000000000000000000000000000000000000000");
+      });
+
+      step("cast estimate prices initialize(address) above the intrinsic 21,000", async function () {
+        const gas = BigInt(await cast(["estimate", "-r", url, "--from", TEST_ADDRESSES.owner, address, "initialize(address)", TEST_ADDRESSES.owner]));
+        expect(gas > 21_000n).to.equal(true);
+        expect(gas < 1_000_000n).to.equal(true);
+      });
+
+      step("cast send with its own estimate mines initialize, and the receipt carries Nitro's fields", async function () {
+        const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, address, "initialize(address)", TEST_ADDRESSES.owner]);
+        expect(receipt.status).to.equal("0x1");
+        expect(receipt.logs[0]?.topics[0]).to.equal(OWNERSHIP_TRANSFERRED);
+        expect(await cast(["call", "-r", url, address, "owner()(address)"])).to.equal(TEST_ADDRESSES.owner);
+
+        const fetched = await castJson<CastReceipt>(["receipt", "-r", url, receipt.transactionHash]);
+        expect(fetched.transactionHash).to.equal(receipt.transactionHash);
+        expect(fetched.gasUsedForL1).to.equal("0x0");
+        expect(fetched.l1BlockNumber).to.equal(fetched.blockNumber);
+      });
+
+      step("cast send mines a registration and a proof commit, and cast logs finds the event", async function () {
+        for (const args of [
+          ["registerDevice(bytes32,address)", DEVICE, TEST_ADDRESSES.owner],
+          ["commitProof(bytes32,bytes32)", PROOF, DEVICE],
+        ]) {
+          const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, address, ...args]);
+          expect(receipt.status, args[0]).to.equal("0x1");
+        }
+        expect(await cast(["call", "-r", url, address, "isProofCommitted(bytes32)(bool)", PROOF])).to.equal("true");
+        const logs = await castJson<Array<{ address: Hex; topics: Hex[] }>>([
+          "logs", "-r", url, "--from-block", "0", "--address", address, PROOF_COMMITTED, PROOF,
+        ]);
+        expect(logs).to.have.length(1);
+        expect(logs[0]!.address.toLowerCase()).to.equal(address.toLowerCase());
+        expect(logs[0]!.topics[1]).to.equal(PROOF);
+      });
+
+      step("cast call and cast send surface the custom error of a refused call", async function () {
+        const callError = await castFails([
+          "call", "-r", url, "--from", TEST_ADDRESSES.other, address, "registerDevice(bytes32,address)", DEVICE, TEST_ADDRESSES.other,
+        ]);
+        // A revert is JSON-RPC error 3 with the revert data: AccessUnauthorized(address) = 0xe48fd636 ++ the caller.
+        const unauthorized = `0xe48fd636${TEST_ADDRESSES.other.slice(2).toLowerCase().padStart(64, "0")}`;
+        expect(callError.stderr).to.contain("error code 3");
+        expect(callError.stderr.toLowerCase()).to.contain(unauthorized);
+        // cast send fails at its estimate, before signing anything.
+        const sendError = await castFails(["send", "-r", url, "--private-key", TEST_KEYS.other, address, "commitProof(bytes32,bytes32)", PROOF, DEVICE]);
+        expect(sendError.stderr).to.contain("error code 3");
+        expect(sendError.stderr.toLowerCase()).to.contain(unauthorized);
+      });
+    });
+  }
+
+  describe("Stylus counter program (storage flush, event, value)", function () {
+    let counter: Hex;
+    before(async function () {
+      const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, "--create", await counterInitCode(41)]);
+      counter = receipt.contractAddress!;
+      await castJson<CastReceipt>([
+        "send", "-r", url, "--private-key", TEST_KEYS.owner, "--value", "0.01ether",
+        "0x0000000000000000000000000000000000000071", "activateProgram(address)(uint16,uint256)", counter,
+      ]);
+    });
+
+    const cases: Array<{ title: string; args: string[]; after: string }> = [
+      { title: "increment()", args: ["increment()"], after: "1" },
+      { title: "setValue(uint256)", args: ["setValue(uint256)", "7"], after: "7" },
+      { title: "deposit() with value", args: ["deposit()", "--value", "1000"], after: "7" },
+    ];
+    for (const c of cases) {
+      const reason = PENDING.get(`counter: ${c.title}`);
+      if (reason !== undefined) {
+        it(`cast send ${c.title} with cast's estimate (pending: ${reason})`);
+        continue;
+      }
+      it(`cast send ${c.title} with cast's estimate succeeds`, async function () {
+        const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, counter, ...c.args]);
+        expect(receipt.status).to.equal("0x1");
+        expect(await cast(["call", "-r", url, counter, "get()(uint256)"])).to.equal(c.after);
+      });
+    }
+  });
+
+  describe("call objects with both `input` and `data` (as cast sends them)", function () {
+    it("are answered when the two agree, on an EVM target", async function () {
+      const artifact = await artifacts.readArtifact("MVPIoTProcessorEvm");
+      const deployed = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, "--create", artifact.bytecode]);
+      const data = "0x8da5cb5b"; // owner()
+      const answer = await rpc<Hex>(url, "eth_call", [{ to: deployed.contractAddress, input: data, data }, "latest"]);
+      expect(answer.error).to.equal(undefined);
+      expect(answer.result).to.equal(`0x${"0".repeat(64)}`);
+    });
+
+    it("get geth's error when the two differ, and nothing runs", async function () {
+      const before = await rpc<Hex>(url, "eth_blockNumber", []);
+      const answer = await rpc<Hex>(url, "eth_sendTransaction", [
+        { from: TEST_ADDRESSES.owner, to: TEST_ADDRESSES.other, input: "0x01", data: "0x02" },
+      ]);
+      expect(answer.error?.message).to.equal(CONFLICTING_INPUT_MESSAGE);
+      expect((await rpc<Hex>(url, "eth_blockNumber", [])).result).to.equal(before.result);
+    });
+  });
+});
