@@ -6,6 +6,7 @@
 import type { StylusRequestHandler } from "./types.js";
 
 import { ArbitrumReceiptHandler } from "./arbitrum-receipt-handler.js";
+import { ArbOsRpcHandler } from "./arbos-rpc-handler.js";
 import { ArbWasmHandler } from "./arbwasm-handler.js";
 import { CallObjectHandler } from "./call-object-handler.js";
 import { CodeReadHandler } from "./code-read-handler.js";
@@ -19,6 +20,7 @@ export function createStylusHandlers(): StylusRequestHandler[] {
     new CodeReadHandler(),
     new ArbitrumReceiptHandler(new TransactionLookupHandler()),
     new ArbWasmHandler(),
+    new ArbOsRpcHandler(), // registered precompiles (arbos/registry.ts) called over JSON-RPC
     new StylusDeploymentHandler(),
     new StylusExecutionHandler(),
   ];
