@@ -44,8 +44,14 @@ export const CARGO_STYLUS_PENDING: ReadonlyMap<string, string> = new Map([
     "cache bid",
     "CacheManager.placeBid is EVM code that calls ArbWasm (0x71) and ArbWasmCache.cacheProgram (0x72): EVM contracts reaching ArbOS precompiles needs the new engine (issue 9)",
   ],
-  ["trace", "debug_traceTransaction with a JS tracer for programs is not served yet (tracing needs the new engine's frame hooks)"],
-  ["trace --use-native-tracer", "Nitro's stylusTracer is not served yet (tracing needs the new engine's frame hooks)"],
+  [
+    "trace",
+    "cargo-stylus's JavaScript tracer (query.js: hostio/enter/exit callbacks) needs per-host-call records (name, args, outs, ink) from the runtime; the node answers it with an error saying so (callTracer/prestateTracer of programs are served)",
+  ],
+  [
+    "trace --use-native-tracer",
+    "Nitro's stylusTracer needs the same per-host-call records from the runtime; the node answers it with an error saying so",
+  ],
 ]);
 
 describe("cargo-stylus against `hardhat node`", function () {

@@ -12,6 +12,7 @@ import { CallObjectHandler } from "./call-object-handler.js";
 import { CodeReadHandler } from "./code-read-handler.js";
 import { StylusDeploymentHandler } from "./deployment-handler.js";
 import { StylusExecutionHandler } from "./execution-handler.js";
+import { StylusTraceHandler } from "./trace-handler.js";
 import { TransactionLookupHandler } from "./transaction-lookup-handler.js";
 
 export function createStylusHandlers(): StylusRequestHandler[] {
@@ -19,6 +20,7 @@ export function createStylusHandlers(): StylusRequestHandler[] {
     new CallObjectHandler(), // first: later handlers and EDR see one calldata field
     new CodeReadHandler(),
     new ArbitrumReceiptHandler(new TransactionLookupHandler()),
+    new StylusTraceHandler(), // debug_trace* of programs: before EDR traces the applier
     new ArbWasmHandler(),
     new ArbOsRpcHandler(), // registered precompiles (arbos/registry.ts) called over JSON-RPC
     new StylusDeploymentHandler(),
