@@ -137,7 +137,7 @@ describe("Foundry's cast against `hardhat node`", function () {
         expect(gas < 1_000_000n).to.equal(true);
       });
 
-      step("cast send with its own estimate mines initialize, and the receipt carries Nitro's fields", async function () {
+      step("cast send with its own estimate mines initialize; its receipt carries Nitro's fields and its trace the call as sent", async function () {
         const receipt = await castJson<CastReceipt>(["send", "-r", url, "--private-key", TEST_KEYS.owner, address, "initialize(address)", TEST_ADDRESSES.owner]);
         expect(receipt.status).to.equal("0x1");
         expect(receipt.logs[0]?.topics[0]).to.equal(OWNERSHIP_TRANSFERRED);
@@ -147,6 +147,15 @@ describe("Foundry's cast against `hardhat node`", function () {
         expect(fetched.transactionHash).to.equal(receipt.transactionHash);
         expect(fetched.gasUsedForL1).to.equal("0x0");
         expect(fetched.l1BlockNumber).to.equal(fetched.blockNumber);
+
+        // cast signs locally: the hash it knows is the signed one; tracing it shows the call as sent.
+        const frame = JSON.parse(
+          await cast(["rpc", "-r", url, "debug_traceTransaction", receipt.transactionHash, '{"tracer":"callTracer"}']),
+        ) as { type: string; to: string; input: Hex; from: string };
+        expect(frame.type).to.equal("CALL");
+        expect(frame.to).to.equal(address.toLowerCase());
+        expect(frame.from).to.equal(TEST_ADDRESSES.owner.toLowerCase());
+        expect(frame.input).to.equal(`0xc4d66de8${TEST_ADDRESSES.owner.slice(2).toLowerCase().padStart(64, "0")}`);
       });
 
       step("cast send mines a registration and a proof commit, and cast logs finds the event", async function () {
