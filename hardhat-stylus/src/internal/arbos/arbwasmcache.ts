@@ -13,6 +13,7 @@
 // 20,000 per write to a fresh slot, 5,000 to a used one, log costs), an
 // approximation of Nitro's per-method metering.
 import {
+  bytesToHex,
   decodeFunctionData,
   encodeErrorResult,
   encodeEventTopics,
@@ -78,7 +79,7 @@ export function createArbWasmCache(options: ArbOsOptions): ArbOsPrecompile {
 async function dispatch(context: ArbOsCallContext, options: ArbOsOptions, meter: Meter, logs: ArbOsLog[]): Promise<Uint8Array> {
   let decoded;
   try {
-    decoded = decodeFunctionData({ abi: arbWasmCacheAbi, data: bytesHex(context.calldata) });
+    decoded = decodeFunctionData({ abi: arbWasmCacheAbi, data: bytesToHex(context.calldata) });
   } catch {
     // Unknown selector or arguments that do not decode: Nitro reverts without data.
     throw revertWith();
@@ -186,6 +187,3 @@ function cachedInitGasOf(code: Hex | undefined): bigint {
   }
 }
 
-function bytesHex(bytes: Uint8Array): Hex {
-  return `0x${Buffer.from(bytes).toString("hex")}`;
-}
