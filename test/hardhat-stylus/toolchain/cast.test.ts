@@ -45,6 +45,7 @@ const PENDING: ReadonlyMap<string, string> = new Map([
   ],
 ]);
 
+const SUBMITTER = "0x000000000000000000000000000000000000dEaD";
 const DEVICE = keccak256(toHex("cast-device-1"));
 const PROOF = keccak256(toHex("cast-proof-1"));
 const OWNERSHIP_TRANSFERRED = keccak256(toHex("OwnershipTransferred(address,address)"));
@@ -173,6 +174,14 @@ describe("Foundry's cast against `hardhat node`", function () {
         expect(logs).to.have.length(1);
         expect(logs[0]!.address.toLowerCase()).to.equal(address.toLowerCase());
         expect(logs[0]!.topics[1]).to.equal(PROOF);
+      });
+
+      step("cast send --unlocked (a node-held account: eth_sendTransaction with input and data) mines a call", async function () {
+        const receipt = await castJson<CastReceipt>([
+          "send", "-r", url, "--unlocked", "--from", TEST_ADDRESSES.owner, address, "setSubmitter(address,bool)", SUBMITTER, "true",
+        ]);
+        expect(receipt.status).to.equal("0x1");
+        expect(await cast(["call", "-r", url, address, "isSubmitter(address)(bool)", SUBMITTER])).to.equal("true");
       });
 
       step("cast call and cast send surface the custom error of a refused call", async function () {
