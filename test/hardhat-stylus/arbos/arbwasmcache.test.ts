@@ -21,7 +21,9 @@ import {
 import { loadMvpIoTProcessorArtifact } from "../../../contracts-stylus/artifacts/index.js";
 import { validateStylusProgram } from "../../../hardhat-stylus/src/internal/wasm/validate.js";
 import { ARBWASMCACHE_ADDRESS, arbWasmCacheAbi } from "../../../hardhat-stylus/src/internal/arbos/arbwasmcache-abi.js";
+import { ChainRpc } from "../../../hardhat-stylus/src/internal/chain/chain-rpc.js";
 import { CACHE_MANAGER_ADDRESS, STYLUS_DEPLOYER_ADDRESS } from "../../../hardhat-stylus/src/internal/predeploys/addresses.js";
+import { installNitroPredeploys } from "../../../hardhat-stylus/src/internal/predeploys/install-predeploys.js";
 import { nitroDeployedBytecode } from "../../../hardhat-stylus/src/internal/predeploys/nitro-artifacts.js";
 import { deployCounter } from "../helpers/counter-setup.js";
 
@@ -192,5 +194,23 @@ describe("ArbWasmCache (0x72), CacheManager and StylusDeployer", function () {
     }
     const pub = await connection.viem.getPublicClient();
     expect(await pub.readContract({ address: ARBWASMCACHE_ADDRESS, abi: arbWasmCacheAbi, functionName: "allCacheManagers" })).to.have.length(1);
+  });
+
+  it("on a chain whose 0x72 holds Nitro's marker (a fork of a real Arbitrum chain) adds no CacheManager", async function () {
+    const other = await network.create();
+    try {
+      const send = async (method: string, params: unknown[]) => await other.provider.request({ method, params });
+      // Make the fresh chain look like a fork of Nitro: marker code at 0x72, none of the dev node's contracts.
+      await send("hardhat_setCode", [ARBWASMCACHE_ADDRESS, "0xfe"]);
+      await send("hardhat_setCode", [CACHE_MANAGER_ADDRESS, "0x"]);
+      await send("hardhat_setCode", [STYLUS_DEPLOYER_ADDRESS, "0x"]);
+      await installNitroPredeploys(new ChainRpc(send));
+      const pub = await other.viem.getPublicClient();
+      expect(await pub.getCode({ address: CACHE_MANAGER_ADDRESS })).to.equal(undefined);
+      expect(await pub.getCode({ address: ARBWASMCACHE_ADDRESS })).to.equal("0xfe");
+      expect(await pub.getCode({ address: STYLUS_DEPLOYER_ADDRESS })).to.equal(nitroDeployedBytecode("StylusDeployer"));
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -6,6 +6,9 @@
 //   initialize(cacheSize, decay), registered as ArbWasmCache's cache manager;
 // - a stub at ArbWasmCache 0x...72 that reverts with a clear message for EVM
 //   callers (JSON-RPC requests to 0x72 are answered by the plugin).
+// On a fork of a real Arbitrum chain (0x72 holds Nitro's marker code) only
+// StylusDeployer is added when missing: the chain's cache and managers are
+// ArbOS state the plugin cannot see.
 import { concatHex, encodeErrorResult, numberToHex, parseAbi, size, type Hex } from "viem";
 
 import type { ChainRpc } from "../chain/chain-rpc.js";
@@ -50,6 +53,12 @@ export async function installNitroPredeploys(rpc: ChainRpc): Promise<void> {
   if (deployer !== null && (await rpc.getCode(STYLUS_DEPLOYER_ADDRESS, "latest")) === "0x") {
     await rpc.setCode(STYLUS_DEPLOYER_ADDRESS, deployer);
   }
+  const stub = revertStub(STUB_MESSAGE);
+  const cacheCode = await rpc.getCode(ARBWASMCACHE_ADDRESS, "latest");
+  if (cacheCode !== "0x" && cacheCode !== stub) {
+    // A fork of a real Arbitrum chain: its ArbWasmCache state and cache managers are ArbOS's own.
+    return;
+  }
   if (cacheManager !== null && (await rpc.getCode(CACHE_MANAGER_ADDRESS, "latest")) === "0x") {
     await rpc.setCode(CACHE_MANAGER_ADDRESS, cacheManager);
     await rpc.setStorageAt(CACHE_MANAGER_ADDRESS, INITIALIZABLE_SLOT, numberToHex(1n, { size: 32 }));
@@ -60,7 +69,5 @@ export async function installNitroPredeploys(rpc: ChainRpc): Promise<void> {
       CACHE_MANAGER_ADDRESS,
     );
   }
-  if ((await rpc.getCode(ARBWASMCACHE_ADDRESS, "latest")) === "0x") {
-    await rpc.setCode(ARBWASMCACHE_ADDRESS, revertStub(STUB_MESSAGE));
-  }
+  if (cacheCode === "0x") await rpc.setCode(ARBWASMCACHE_ADDRESS, stub);
 }
