@@ -6,6 +6,8 @@ import type { Address } from "viem";
 
 import type { ArbOsPrecompile } from "./types.js";
 
+import { createArbWasmCache } from "./arbwasmcache.js";
+
 /** Options that change what the precompiles answer (the ArbOS version, the parent-chain price model). */
 export interface ArbOsOptions {
   arbOsVersion: number;
@@ -13,8 +15,8 @@ export interface ArbOsOptions {
 
 export const DEFAULT_ARBOS_OPTIONS: ArbOsOptions = { arbOsVersion: 40 };
 
-export function createArbOsPrecompiles(_options: ArbOsOptions = DEFAULT_ARBOS_OPTIONS): Map<string, ArbOsPrecompile> {
-  const list: ArbOsPrecompile[] = [];
+export function createArbOsPrecompiles(options: ArbOsOptions = DEFAULT_ARBOS_OPTIONS): Map<string, ArbOsPrecompile> {
+  const list: ArbOsPrecompile[] = [createArbWasmCache(options)];
   return new Map(list.map((p) => [p.address.toLowerCase(), p]));
 }
 

@@ -22,6 +22,7 @@ import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../chain/program-runner.js";
+import { installNitroPredeploys } from "../predeploys/install-predeploys.js";
 import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
@@ -135,6 +136,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         state.remoteActivation = createRemoteActivationLookup(fork.url, forkBlock, fork.headers);
       }
       await installArbWasmStub(rpc);
+      await installNitroPredeploys(rpc);
       states.set(connection, state);
     }
     return state;

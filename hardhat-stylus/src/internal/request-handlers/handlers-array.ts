@@ -5,17 +5,24 @@
 // when it does not apply, so order only matters for cost.
 import type { StylusRequestHandler } from "./types.js";
 
+import { ArbitrumReceiptHandler } from "./arbitrum-receipt-handler.js";
+import { ArbOsRpcHandler } from "./arbos-rpc-handler.js";
 import { ArbWasmHandler } from "./arbwasm-handler.js";
+import { CallObjectHandler } from "./call-object-handler.js";
 import { CodeReadHandler } from "./code-read-handler.js";
 import { StylusDeploymentHandler } from "./deployment-handler.js";
 import { StylusExecutionHandler } from "./execution-handler.js";
+import { StylusTraceHandler } from "./trace-handler.js";
 import { TransactionLookupHandler } from "./transaction-lookup-handler.js";
 
 export function createStylusHandlers(): StylusRequestHandler[] {
   return [
+    new CallObjectHandler(), // first: later handlers and EDR see one calldata field
     new CodeReadHandler(),
-    new TransactionLookupHandler(),
+    new ArbitrumReceiptHandler(new TransactionLookupHandler()),
+    new StylusTraceHandler(), // debug_trace* of programs: before EDR traces the applier
     new ArbWasmHandler(),
+    new ArbOsRpcHandler(), // registered precompiles (arbos/registry.ts) called over JSON-RPC
     new StylusDeploymentHandler(),
     new StylusExecutionHandler(),
   ];
