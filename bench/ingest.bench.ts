@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   };
   // Registrations are committed before timing, so each case measures ingest (plus its own batch commits).
   const register = async (node: Awaited<ReturnType<typeof createNode>>, devices: Device[]) => {
-    for (const d of devices) node.registerDevice({ device_id: d.id, public_key: d.publicKey });
+    for (const d of devices) await node.registerDevice({ device_id: d.id, public_key: d.publicKey });
     await node.outbox.drain({ timeoutMs: 120_000 });
   };
 
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     const start = performance.now();
     let done = 0;
     for (let i = 0; i < readings.length && performance.now() - start < MAX_CASE_MS; i += 500) {
-      done += node.ingestMany(readings.slice(i, i + 500)).filter((o) => o.ok).length;
+      done += (await node.ingestMany(readings.slice(i, i + 500))).filter((o) => o.ok).length;
       await new Promise((r) => setImmediate(r)); // let the commit loop run
     }
     record("in-process ingestMany() batches of 500, node:crypto engine", done, performance.now() - start);
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   let batches = 0;
   for (const node of nodes) {
     await node.outbox.drain({ timeoutMs: 120_000 });
-    const m = node.metrics();
+    const m = await node.metrics();
     persisted += m.data_submissions;
     committed += m.on_chain_commitments;
     batches += m.node.committed_batches;

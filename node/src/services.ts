@@ -15,13 +15,13 @@ export interface HealthReport {
 }
 
 export interface NodeServices {
-  registerDevice(parameters: RegisterDeviceParameters): RegisteredDevice;
+  registerDevice(parameters: RegisterDeviceParameters): Promise<RegisteredDevice>;
   ingest(reading: SignedReading): Promise<IngestResult>;
-  ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[];
+  ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
   /** Many readings through ingest() (worker pool, group commit); one outcome each, in order. */
   ingestBatch(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
-  getReading(id: number, options?: { decrypt?: boolean }): ReadingView;
-  metrics(): MetricsSnapshot;
+  getReading(id: number, options?: { decrypt?: boolean }): Promise<ReadingView>;
+  metrics(): Promise<MetricsSnapshot>;
   prometheus: PrometheusMetrics;
   health(): Promise<HealthReport>;
   /** Constant-time check of an operator token. */

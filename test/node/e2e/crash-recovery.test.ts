@@ -15,6 +15,7 @@ import { createNode, generateDeviceKeyPair } from "../../../node/src/index.js";
 import { countEvents, deployProcessor, type DeployedProcessor } from "../helpers/deploy-processor.js";
 import { TEST_MASTER_SECRET } from "../helpers/node-fixture.js";
 import { HARDHAT_ACCOUNT_0_KEY, serveChain, type ServedChain } from "../helpers/serve-chain.js";
+import { sqlAll } from "../helpers/store-sql.js";
 
 const WORKER = fileURLToPath(new URL("../helpers/crash-worker.ts", import.meta.url));
 
@@ -109,7 +110,7 @@ describe("node crash recovery (SIGKILL during commits)", function () {
       autoStart: false,
     });
     try {
-      const rows = node.store.db.prepare("SELECT proof_hash, status FROM readings ORDER BY id").all() as { proof_hash: string; status: string }[];
+      const rows = await sqlAll<{ proof_hash: string; status: string }>(node.store, "SELECT proof_hash, status FROM readings ORDER BY id");
       expect(rows.length).to.equal(200);
       expect(rows.every((r) => r.status === "committed")).to.equal(true);
       expect(new Set(rows.map((r) => r.proof_hash))).to.deep.equal(new Set(events.ids));

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const deviceKey = env.LCORE_CRASH_DEVICE_KEY!;
   if (env.LCORE_CRASH_DEVICE_PUB !== undefined) {
     try {
-      node.registerDevice({ device_id: "EV_CRASH", public_key: env.LCORE_CRASH_DEVICE_PUB });
+      await node.registerDevice({ device_id: "EV_CRASH", public_key: env.LCORE_CRASH_DEVICE_PUB });
     } catch {
       // registered by an earlier run
     }
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const readings = [];
   for (let c = from; c <= to && c > 0; c++) readings.push(signReading({ deviceId: "EV_CRASH", counter: c, data: `odometer=${c}`, privateKey: deviceKey }));
   for (let i = 0; i < readings.length; i += 50) {
-    const outcomes = node.ingestMany(readings.slice(i, i + 50));
+    const outcomes = await node.ingestMany(readings.slice(i, i + 50));
     if (outcomes.some((o) => !o.ok)) {
       console.log("ingest-refused");
       process.exit(2);

@@ -15,7 +15,7 @@ describe("metrics", () => {
   let f: NodeFixture;
   before(async () => {
     f = await startTestNode();
-    const dev = addDevice(f.node, "POS_M");
+    const dev = await addDevice(f.node, "POS_M");
     for (let i = 0; i < 3; i++) await f.node.ingest(dev.next(`sale ${i}`));
     await f.node.outbox.drain({ timeoutMs: 10_000 });
   });
@@ -52,7 +52,7 @@ describe("metrics", () => {
       autoStart: false,
     });
     try {
-      expect(again.metrics()).to.include({ registrations: 1, data_submissions: 3, on_chain_commitments: 3 });
+      expect(await again.metrics()).to.include({ registrations: 1, data_submissions: 3, on_chain_commitments: 3 });
     } finally {
       await again.close();
     }
