@@ -16,6 +16,7 @@ import { countEvents, deployProcessor, type DeployedProcessor } from "../helpers
 import { TEST_MASTER_SECRET } from "../helpers/node-fixture.js";
 import { HARDHAT_ACCOUNT_0_KEY, serveChain, type ServedChain } from "../helpers/serve-chain.js";
 import { sqlAll } from "../helpers/store-sql.js";
+import { testDatabaseUrl } from "../helpers/test-store.js";
 
 const WORKER = fileURLToPath(new URL("../helpers/crash-worker.ts", import.meta.url));
 
@@ -65,7 +66,9 @@ describe("node crash recovery (SIGKILL during commits)", function () {
 
   it("commits every persisted reading exactly once across two kills and restarts", async () => {
     const device = generateDeviceKeyPair();
+    const databaseUrl = await testDatabaseUrl();
     const base = {
+      LCORE_CRASH_DATABASE_URL: databaseUrl ?? "",
       LCORE_CRASH_RPC: chain.url,
       LCORE_CRASH_CONTRACT: processor.address,
       LCORE_CRASH_DB: join(dir, "node.db"),
@@ -104,6 +107,7 @@ describe("node crash recovery (SIGKILL during commits)", function () {
     const node = await createNode({
       chain: { rpcUrl: chain.url, privateKey: HARDHAT_ACCOUNT_0_KEY, contractAddress: processor.address },
       dbPath: base.LCORE_CRASH_DB,
+      ...(databaseUrl === undefined ? {} : { databaseUrl }),
       masterSecret: TEST_MASTER_SECRET,
       apiToken: "crash-test-operator-token",
       logLevel: "silent",

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const node = await createNode({
     chain: { rpcUrl: env.LCORE_CRASH_RPC!, privateKey: HARDHAT_ACCOUNT_0_KEY, contractAddress: env.LCORE_CRASH_CONTRACT! as `0x${string}` },
     dbPath: env.LCORE_CRASH_DB!,
+    ...((env.LCORE_CRASH_DATABASE_URL ?? "") === "" ? {} : { databaseUrl: env.LCORE_CRASH_DATABASE_URL! }),
     masterSecret: env.LCORE_CRASH_MASTER!,
     apiToken: "crash-test-operator-token",
     logLevel: "silent",

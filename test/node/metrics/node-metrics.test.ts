@@ -42,10 +42,11 @@ describe("metrics", () => {
     }
   });
 
-  it("keeps the figures across a restart (computed from SQLite)", async () => {
+  it("keeps the figures across a restart (computed from the store)", async () => {
     const again = await createNode({
       chain: f.processor.clients,
       dbPath: f.node.config.dbPath,
+      ...(f.node.config.databaseUrl === undefined ? {} : { databaseUrl: f.node.config.databaseUrl }),
       masterSecret: TEST_MASTER_SECRET,
       apiToken: TEST_TOKEN,
       logLevel: "silent",
