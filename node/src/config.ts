@@ -110,7 +110,7 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
  * LCORE_NODE_PREVIOUS_MASTER_SECRETS (comma separated), LCORE_NODE_API_TOKEN,
  * LCORE_NODE_CRYPTO_ENGINE, LCORE_NODE_INGEST_WORKERS, LCORE_NODE_HOST, LCORE_NODE_PORT,
  * LCORE_NODE_DEVICE_PER_SECOND, LCORE_NODE_IP_PER_MINUTE,
- * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LOG_LEVEL.
+ * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LEASE_MS, LCORE_NODE_DATABASE_POOL_SIZE, LCORE_NODE_LOG_LEVEL.
  */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   // Unset and empty variables both mean "use the default".
@@ -133,7 +133,8 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       devicePerSecond: num(env.LCORE_NODE_DEVICE_PER_SECOND),
       logLevel: env.LCORE_NODE_LOG_LEVEL as "info" | undefined,
       http: drop({ host: env.LCORE_NODE_HOST, port: num(env.LCORE_NODE_PORT), ipPerMinute: num(env.LCORE_NODE_IP_PER_MINUTE) }),
-      committer: drop({ confirmations: num(env.LCORE_NODE_CONFIRMATIONS) }),
+      committer: drop({ confirmations: num(env.LCORE_NODE_CONFIRMATIONS), leaseMs: num(env.LCORE_NODE_LEASE_MS) }),
+      databasePoolSize: num(env.LCORE_NODE_DATABASE_POOL_SIZE),
     }) as NodeUserConfig,
   );
 }
