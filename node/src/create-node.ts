@@ -118,6 +118,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
         prometheus?.commitLatency.observe({ kind: row.kind }, latencyMs / 1000);
       },
       onFailed: (row) => prometheus?.commitsFailed.inc({ kind: row.kind }),
+      onFees: (maxFeePerGas) => prometheus?.maxFeePerGas.set(Number(maxFeePerGas)),
     },
   );
   const devices = new DeviceRegistry(store, {

@@ -108,6 +108,8 @@ export interface PrometheusMetrics {
   commitGas: Counter<"kind">;
   /** 1 while the database answers. */
   databaseUp: Gauge;
+  /** Max fee per gas of the last round's sends, wei (cost per reading = gas per reading x this, at most). */
+  maxFeePerGas: Gauge;
 }
 
 /** A Prometheus registry whose gauges read the snapshot at scrape time. */
@@ -174,5 +176,6 @@ export function createPrometheusMetrics(fresh: () => Promise<MetricsSnapshot>, {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
     ...byKind,
   });
-  return { registry, ingestAccepted, ingestRefused, txSent, commitsConfirmed, commitsFailed, commitLatency, commitGas, databaseUp };
+  const maxFeePerGas = new Gauge({ name: "lcore_node_max_fee_per_gas_wei", help: "Max fee per gas of the last round's transactions, wei", registers: [registry] });
+  return { registry, ingestAccepted, ingestRefused, txSent, commitsConfirmed, commitsFailed, commitLatency, commitGas, databaseUp, maxFeePerGas };
 }

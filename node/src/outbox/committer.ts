@@ -59,6 +59,8 @@ export interface CommitterHooks {
   /** `latencyMs`: from the outbox row's creation to its confirmation. */
   onConfirmed?(row: OutboxRow, receipt: { gasUsed: number }, latencyMs: number): void;
   onFailed?(row: OutboxRow): void;
+  /** The fees of a round's sends (max fee per gas, wei). */
+  onFees?(maxFeePerGas: bigint): void;
 }
 
 export const DEFAULT_COMMITTER_OPTIONS: CommitterOptions = {
@@ -367,6 +369,7 @@ export class OutboxCommitter {
     const rows = await this.#store.outbox.claimDue(Date.now(), room);
     if (rows.length === 0) return 0;
     const fees = await this.#sender.fees();
+    this.#hooks.onFees?.(fees.maxFeePerGas);
     // Simulations (gas estimates) in parallel: one round trip for the round, not one per row.
     const calls = await Promise.all(rows.map((row) => this.#call(row)));
     const estimates = await Promise.allSettled(calls.map((call) => (call === undefined ? Promise.resolve(0n) : this.#sender.estimateGas(call))));

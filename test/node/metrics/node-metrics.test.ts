@@ -42,6 +42,18 @@ describe("metrics", () => {
     }
   });
 
+  it("counts this instance's commits: sent, confirmed, latency histogram, gas, fee, database up", async () => {
+    const body = (await f.node.app.inject({ method: "GET", url: "/metrics?format=prometheus" })).body;
+    expect(body).to.match(/^lcore_node_tx_sent_total\{kind="commit_proof"\} 3$/m);
+    expect(body).to.match(/^lcore_node_commits_confirmed_total\{kind="commit_proof"\} 3$/m);
+    expect(body).to.match(/^lcore_node_commits_confirmed_total\{kind="register_device"\} 1$/m);
+    expect(body).to.match(/^lcore_node_commit_latency_seconds_count\{kind="commit_proof"\} 3$/m);
+    expect(Number(/^lcore_node_commit_gas_total\{kind="commit_proof"\} (\d+)$/m.exec(body)?.[1])).to.be.greaterThan(0);
+    expect(Number(/^lcore_node_max_fee_per_gas_wei (\d+)$/m.exec(body)?.[1])).to.be.greaterThan(0);
+    expect(body).to.match(/^lcore_node_database_up 1$/m);
+    expect(body).to.match(/^lcore_node_outbox_failed 0$/m);
+  });
+
   it("keeps the figures across a restart (computed from the store)", async () => {
     const again = await createNode({
       chain: f.processor.clients,
