@@ -222,7 +222,6 @@ async function main(): Promise<void> {
   if (process.env.BENCH_PG !== "0") {
     const { spawn } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
-    const { parseEther } = await import("viem");
     const { generatePrivateKey, privateKeyToAccount } = await import("viem/accounts");
     const { serveChain } = await import("../test/node/helpers/serve-chain.js");
     const { startPostgres } = await import("../test/helpers/postgres-server.js");
@@ -238,7 +237,6 @@ async function main(): Promise<void> {
       await publicClient.waitForTransactionReceipt({ hash: await walletClient.sendTransaction({ to: address, value: 10n ** 19n, chain: null, account: walletClient.account }) });
       keys.push(key);
     }
-    void parseEther;
     const token = randomBytes(16).toString("hex");
     const secret = randomBytes(32).toString("hex");
     const storeCase = async (backend: "sqlite" | "postgres", instances: number) => {
