@@ -11,6 +11,7 @@ import type { Address } from "viem";
 
 import { buildApp } from "./app.js";
 import { createChainClients, type ChainClients } from "./chain/clients.js";
+import { readSubmitterAuthorised } from "./chain/read-submitter.js";
 import { errorSummary } from "./chain/revert-reason.js";
 import { resolveNodeConfig, type NodeConfig, type NodeUserConfig } from "./config.js";
 import type { SignedReading } from "./crypto/device-signature.js";
@@ -151,6 +152,8 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
   const metrics = () => metricsSnapshot(store, { mode: config.commitMode, chainOk: outbox.chain.ok });
   prometheus = createPrometheusMetrics(metrics);
 
+  // Whether this instance's key may commit (asked once the chain answers; a new key needs setSubmitter by the owner).
+  let submitterAuthorised: boolean | undefined;
   const health = async (): Promise<HealthReport> => {
     const report: HealthReport = {
       status: "ok",
@@ -175,6 +178,8 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer within 2 s")), 2_000).unref()),
       ]);
       report.chain.block_number = block.toString();
+      submitterAuthorised ??= await readSubmitterAuthorised(clients.publicClient, { address: clients.contractAddress, account: outbox.submitterAddress });
+      if (submitterAuthorised !== undefined) report.chain.submitter_authorised = submitterAuthorised;
     } catch (error) {
       report.chain.ok = false;
       report.chain.error = errorSummary(error);
@@ -200,6 +205,12 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     isOperator: (token) => token !== undefined && timingSafeEqual(createHash("sha256").update(token).digest(), tokenDigest),
   };
   const app = await buildApp(services, { bodyLimit: config.http.bodyLimit, ipPerMinute: config.http.ipPerMinute, logLevel: config.logLevel });
+  void readSubmitterAuthorised(clients.publicClient, { address: clients.contractAddress, account: outbox.submitterAddress }).then((ok) => {
+    submitterAuthorised ??= ok;
+    if (ok === false) {
+      log.warn({ submitter: outbox.submitterAddress, contract: clients.contractAddress }, "this node's account is neither the contract owner nor an authorised submitter: commits will be refused until the owner calls setSubmitter(address, true)");
+    }
+  });
   if (config.autoStart) outbox.start();
   log.info({ mode: config.commitMode, db: store.backend === "sqlite" ? config.dbPath : store.name, contract: clients.contractAddress, submitter: outbox.submitterAddress, keyIds: keyring.keyIds }, "node ready");
 

@@ -9,7 +9,7 @@ import type { MetricsSnapshot, PrometheusMetrics } from "./metrics/node-metrics.
 export interface HealthReport {
   status: "ok" | "degraded" | "down";
   database: { ok: boolean; error?: string };
-  chain: { ok: boolean; block_number?: string; error?: string; submitter: string; contract: string };
+  chain: { ok: boolean; block_number?: string; error?: string; submitter: string; contract: string; /** owner or setSubmitter'd on the contract (absent while unknown). */ submitter_authorised?: boolean };
   outbox: { queued: number; in_flight: number; failed: number };
   mode: string;
 }

@@ -121,6 +121,12 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
     await startInstance(instances[0]!, env);
     await Promise.all(instances.slice(1).map((i) => startInstance(i, env)));
     const client = new RoundRobinClient(instances);
+    for (const inst of instances) {
+      const health = (await (await fetch(`${inst.url}/health`)).json()) as { status: string; chain: { submitter: string; submitter_authorised?: boolean } };
+      expect(health.status).to.equal("ok");
+      expect(health.chain.submitter).to.equal(inst.address);
+      expect(health.chain.submitter_authorised).to.equal(true);
+    }
 
     const devices = Array.from({ length: 4 }, (_, i) => ({ id: `MI_${i}`, keys: generateDeviceKeyPair(), counter: 0 }));
     for (const d of devices) {

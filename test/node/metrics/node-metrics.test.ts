@@ -76,6 +76,7 @@ describe("metrics", () => {
     const body = res.json() as { status: string; database: { ok: boolean }; chain: { ok: boolean; block_number: string } };
     expect(body.status).to.equal("ok");
     expect(body.database.ok).to.equal(true);
+    expect((body.chain as { submitter_authorised?: boolean }).submitter_authorised).to.equal(true);
     expect(Number(body.chain.block_number)).to.be.greaterThan(0);
   });
 });

@@ -79,6 +79,7 @@ describe("outbox/committer", () => {
     const row = (await f.node.store.outbox.getByRef("commit_proof", String(reading_id)))!;
     expect(row.status).to.equal("failed");
     expect(row.last_error).to.match(/AccessUnauthorized/);
+    expect((await f.node.health()).chain.submitter_authorised).to.equal(false);
     const m = await f.node.metrics();
     expect(m.success_rate).to.equal(0);
     expect(m.meets_success_target).to.equal(false);
