@@ -3,9 +3,11 @@
 // contract with setSubmitter). A round-robin client spreads device readings
 // over them; one instance is SIGKILLed while commits are under way and
 // restarted later. Afterwards every stored reading is committed on chain
-// exactly once (ProofCommitted events match the database one to one), the
-// verifier agrees, the commits came from more than one submitter, and a
-// reading accepted by one instance is refused as a replay by the others.
+// exactly once (proof mode: ProofCommitted events match the database one to
+// one; batch mode: every reading in exactly one batch, the BatchCommitted
+// counts add up to the readings), the verifier agrees, the commits came from
+// more than one submitter, and a reading accepted by one instance is refused
+// as a replay by the others.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -15,7 +17,7 @@ import { parseEther, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { mvpIoTProcessorAbi } from "../../../contracts-stylus/artifacts/abi.js";
-import { createNode, generateDeviceKeyPair, signReading, type SignedReading } from "../../../node/src/index.js";
+import { createNode, generateDeviceKeyPair, signReading, toChainDeviceId, type SignedReading } from "../../../node/src/index.js";
 import { sharedPostgres } from "../../helpers/postgres-server.js";
 import { countEvents, deployProcessor, type DeployedProcessor } from "../helpers/deploy-processor.js";
 import { TEST_MASTER_SECRET, TEST_TOKEN } from "../helpers/node-fixture.js";
@@ -104,8 +106,8 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
     await closeConnection?.();
   });
 
-  it("commits every reading exactly once across three instances, one killed and restarted mid-way", async () => {
-    const databaseUrl = await (await sharedPostgres()).createDatabase("multi");
+  const scenario = async (mode: "proof" | "batch") => {
+    const databaseUrl = await (await sharedPostgres()).createDatabase(`multi_${mode}`);
     const env = {
       LCORE_NODE_RPC_URL: chain.url,
       LCORE_NODE_CONTRACT_ADDRESS: processor.address,
@@ -115,6 +117,9 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
       LCORE_NODE_PORT: "0",
       LCORE_NODE_DEVICE_PER_SECOND: "0",
       LCORE_NODE_LEASE_MS: "2000",
+      LCORE_NODE_COMMIT_MODE: mode,
+      LCORE_NODE_BATCH_SIZE: "16",
+      LCORE_NODE_BATCH_MAX_WAIT_MS: "200",
       LCORE_NODE_LOG_LEVEL: "info",
     };
     // Start one first (it migrates), then the other two together.
@@ -128,7 +133,7 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
       expect(health.chain.submitter_authorised).to.equal(true);
     }
 
-    const devices = Array.from({ length: 4 }, (_, i) => ({ id: `MI_${i}`, keys: generateDeviceKeyPair(), counter: 0 }));
+    const devices = Array.from({ length: 4 }, (_, i) => ({ id: `MI_${mode}_${i}`, keys: generateDeviceKeyPair(), counter: 0 }));
     for (const d of devices) {
       const res = await client.post("/device/register", { device_id: d.id, public_key: d.keys.publicKey }, { authorization: `Bearer ${TEST_TOKEN}` });
       expect(res.status, JSON.stringify(res.json)).to.equal(201);
@@ -143,7 +148,15 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
         accepted.push(res.json.reading_id as number);
       }
     };
-    const committed = async () => (await countEvents(processor.clients.publicClient, processor.address, "ProofCommitted")).count;
+    const store = await createNode({
+      chain: processor.clients,
+      databaseUrl,
+      masterSecret: TEST_MASTER_SECRET,
+      apiToken: TEST_TOKEN,
+      logLevel: "silent",
+      autoStart: false,
+    });
+    const committed = async () => Number(await sqlValue(store.store, "SELECT COUNT(*) FROM readings WHERE status = 'committed'"));
 
     await send(120);
     // Kill the second instance once commits are under way.
@@ -162,29 +175,38 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
     const total = accepted.length;
     expect(total).to.equal(240);
     expect(new Set(accepted).size).to.equal(total);
-    const store = await createNode({
-      chain: processor.clients,
-      databaseUrl,
-      masterSecret: TEST_MASTER_SECRET,
-      apiToken: TEST_TOKEN,
-      logLevel: "silent",
-      autoStart: false,
-    });
     try {
       for (let i = 0; i < 1200; i++) {
         const done = Number(await sqlValue(store.store, "SELECT COUNT(*) FROM readings WHERE status = 'committed'"));
         if (done === total) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const rows = await sqlAll<{ proof_hash: string; status: string; tx_hash: string }>(store.store, "SELECT proof_hash, status, tx_hash FROM readings ORDER BY id");
+      const rows = await sqlAll<{ proof_hash: string; status: string; tx_hash: string; batch_id: string | null; leaf_index: number | null }>(
+        store.store,
+        "SELECT proof_hash, status, tx_hash, batch_id, leaf_index FROM readings ORDER BY id",
+      );
       expect(rows.length).to.equal(total);
       expect(rows.filter((r) => r.status !== "committed"), instances.map((i) => i.log.slice(-2000)).join("\n")).to.deep.equal([]);
 
-      // Exactly once on chain: one ProofCommitted per stored reading, none twice.
-      const events = await countEvents(processor.clients.publicClient, processor.address, "ProofCommitted");
-      expect(events.count).to.equal(total);
-      expect(new Set(events.ids)).to.deep.equal(new Set(rows.map((r) => r.proof_hash)));
-      expect((await countEvents(processor.clients.publicClient, processor.address, "DeviceRegistered")).count).to.equal(devices.length);
+      if (mode === "proof") {
+        // Exactly once on chain: one ProofCommitted per stored reading, none twice.
+        const events = await countEvents(processor.clients.publicClient, processor.address, "ProofCommitted");
+        expect(events.count).to.equal(total);
+        expect(new Set(events.ids)).to.deep.equal(new Set(rows.map((r) => r.proof_hash)));
+      } else {
+        // Every reading in exactly one batch (one leaf each), every batch committed once, the counts adding up.
+        expect(new Set(rows.map((r) => `${r.batch_id}:${r.leaf_index}`)).size).to.equal(total);
+        const stored = await sqlAll<{ batch_id: string; count: number }>(store.store, "SELECT batch_id, count FROM batches");
+        const logs = await processor.clients.publicClient.getContractEvents({ address: processor.address, abi: mvpIoTProcessorAbi, eventName: "BatchCommitted", fromBlock: 0n, toBlock: "latest" });
+        const onChain = new Map(logs.map((l) => [l.topics[1]!, l]));
+        expect(logs.length).to.equal(onChain.size);
+        for (const b of stored) expect(onChain.has(b.batch_id as Hex), b.batch_id).to.equal(true);
+        expect(stored.reduce((n, b) => n + Number(b.count), 0)).to.equal(total);
+        for (const b of stored) expect(Number(await sqlValue(store.store, "SELECT COUNT(*) FROM readings WHERE batch_id = ?", [b.batch_id]))).to.equal(Number(b.count));
+      }
+      const ours = new Set(devices.map((d) => toChainDeviceId(d.id).toLowerCase()));
+      const registered = await countEvents(processor.clients.publicClient, processor.address, "DeviceRegistered");
+      expect(registered.ids.filter((id) => ours.has(id.toLowerCase())).length).to.equal(devices.length);
       const report = await store.verify({ concurrency: 32 });
       expect(report.mismatches).to.deep.equal([]);
       expect(report.verified).to.equal(total);
@@ -214,5 +236,13 @@ describe("several node instances on one PostgreSQL (SIGKILL one during commits)"
         }
       }
     }
+  };
+
+  it("commits every reading exactly once across three instances, one killed and restarted mid-way (proof mode)", async () => {
+    await scenario("proof");
+  });
+
+  it("batches every reading exactly once across three instances, one killed and restarted mid-way (batch mode)", async () => {
+    await scenario("batch");
   });
 });
