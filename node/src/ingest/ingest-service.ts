@@ -189,8 +189,9 @@ export class IngestService {
   }
 
   /**
-   * Accepts many readings in one transaction (a gateway's upload); returns one
-   * outcome per reading, in order. Refused readings do not stop the others.
+   * Accepts many readings (a gateway's upload), written in one group
+   * transaction with whatever else is queued; returns one outcome per
+   * reading, in order. Refused readings do not stop the others.
    */
   async ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]> {
     const devices = new Map<string, CachedDevice | Error>();
@@ -218,28 +219,13 @@ export class IngestService {
       }
     }
     if (rows.length === 0) return outcomes;
-    let ids: PersistOutcome[];
-    try {
-      ids = await this.#persist(rows);
-    } catch (error) {
-      for (const id of new Set(rows.map((r) => r.device_id))) await this.#devices.reloadCounter(id);
-      for (const slot of slots) outcomes[slot] = { ok: false, error };
-      return outcomes;
-    }
-    let accepted = 0;
-    const refused = new Set<string>();
-    rows.forEach((row, i) => {
-      const id = ids[i]!;
-      if (id === "replayed") {
-        refused.add(row.device_id);
-        outcomes[slots[i]!] = { ok: false, error: this.#replayed(row) };
-      } else {
-        accepted++;
-        outcomes[slots[i]!] = { ok: true, result: resultOf(row, id) };
-      }
+    // Through the one group writer, so these rows and single ingests reach the store in arrival order.
+    const pending = rows.map((row) => new Promise<IngestResult>((resolve, reject) => this.#queue.push({ row, resolve, reject })));
+    this.#flush();
+    const settled = await Promise.allSettled(pending);
+    settled.forEach((o, i) => {
+      outcomes[slots[i]!] = o.status === "fulfilled" ? { ok: true, result: o.value } : { ok: false, error: o.reason as unknown };
     });
-    for (const id of refused) await this.#devices.reloadCounter(id);
-    if (accepted > 0) this.#hooks.onAccepted?.(accepted);
     return outcomes;
   }
 

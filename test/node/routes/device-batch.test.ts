@@ -36,4 +36,12 @@ describe("POST /device/data/batch", () => {
     expect(empty.statusCode).to.equal(400);
     expect((empty.json() as { error: string }).error).to.equal("VALIDATION_FAILED");
   });
+
+  it("keeps arrival order between a single reading and a gateway upload of the same device", async () => {
+    const dev = await addDevice(f.node, "GW_ORDER");
+    const single = f.node.ingest(dev.next("1"));
+    const upload = f.node.ingestMany([dev.next("2"), dev.next("3")]);
+    expect((await single).counter).to.equal(1);
+    expect((await upload).map((o) => o.ok)).to.deep.equal([true, true]);
+  });
 });
