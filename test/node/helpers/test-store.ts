@@ -2,10 +2,6 @@
 // LCORE_NODE_TEST_DB=postgres (`npm run test:postgres`), on a server this
 // process starts (test/helpers/postgres-server.ts) with a fresh database per
 // node or store.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import { openStore, type NodeStore } from "../../../node/src/store/index.js";
 import { sharedPostgres } from "../../helpers/postgres-server.js";
 
@@ -25,7 +21,7 @@ const urls = new WeakMap<NodeStore, string>();
 export async function openTestStore({ sameDatabaseAs, instanceId }: { sameDatabaseAs?: NodeStore; instanceId?: string } = {}): Promise<NodeStore> {
   const url = sameDatabaseAs !== undefined ? urls.get(sameDatabaseAs) : await testDatabaseUrl();
   const store = await openStore({
-    path: url === undefined ? join(mkdtempSync(join(tmpdir(), "lcore-store-")), "node.db") : ":memory:",
+    path: ":memory:",
     ...(url === undefined ? {} : { databaseUrl: url }),
     ...(instanceId === undefined ? {} : { instanceId }),
   });
