@@ -46,9 +46,12 @@ export function createPool({ url, max = 10, connectTimeoutMs = 5_000, statementT
         oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client whose server went away emits 'error' on the pool; without a
-  // listener that would crash the process. The next query reconnects.
+  // A client whose server went away emits 'error' (on the pool while idle, on
+  // the client while checked out between queries); without a listener that
+  // would crash the process. The failing query rejects on its own, the broken
+  // client is discarded on release, and the next query reconnects.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 

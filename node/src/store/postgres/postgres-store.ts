@@ -54,16 +54,20 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
     } catch (error) {
       translateError(error);
     }
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       const out = await fn(client);
       await client.query("COMMIT");
       return out;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query("ROLLBACK").catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
       translateError(error);
     } finally {
-      client.release();
+      // A client whose rollback failed is broken (connection lost): the pool discards it.
+      client.release(broken);
     }
   };
 
