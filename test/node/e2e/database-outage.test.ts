@@ -11,6 +11,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { createNode, generateDeviceKeyPair, signReading, type LcoreNode } from "../../../node/src/index.js";
+import { openStore } from "../../../node/src/store/index.js";
 import { startPostgres, type PostgresServer } from "../../helpers/postgres-server.js";
 import { deployProcessor } from "../helpers/deploy-processor.js";
 import { TEST_MASTER_SECRET, TEST_TOKEN } from "../helpers/node-fixture.js";
@@ -62,6 +63,23 @@ describe("node on PostgreSQL: the database goes away", function () {
       expect(lines[0]).to.match(/^lcore-node: /).and.match(/LCORE_NODE_DATABASE_URL|database is unavailable/);
     });
   }
+
+  it("survives the server dropping a connection that is checked out between queries, and answers again after", async () => {
+    const store = await openStore({ path: ":memory:", databaseUrl: await pg.createDatabase("dropped"), instanceId: "A" });
+    try {
+      const held = await store.pool!.connect();
+      pg.stop(); // the server terminates every connection, the held one included
+      await new Promise((r) => setTimeout(r, 200));
+      let refused: unknown;
+      await store.ping().catch((e: unknown) => (refused = e));
+      expect((refused as { code?: string }).code).to.equal("DATABASE_UNAVAILABLE");
+      held.release(true);
+      pg.start();
+      await store.ping();
+    } finally {
+      await store.close();
+    }
+  });
 
   it("refuses readings with 503 while PostgreSQL is down, reports degraded, and recovers when it is back", async () => {
     const connection = await network.create();
