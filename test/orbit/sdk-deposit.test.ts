@@ -1,0 +1,84 @@
+// The local Orbit pair driven with @arbitrum/sdk as a user's script would:
+// register the child from its rollup address on the parent, deposit ETH
+// through the parent inbox with EthBridger, and wait for the child
+// transaction the SDK computes; bad rollup addresses and a parent of the
+// wrong chain are refused with one line.
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { EthBridger, EthDepositMessageStatus, ParentTransactionReceipt } from "@arbitrum/sdk";
+import { expect } from "chai";
+import hre from "hardhat";
+import { parseEther, type Address } from "viem";
+
+import { startLocalOrbitPair, type LocalOrbitPair } from "../../tasks/orbit/local-pair/local-pair.js";
+import { resolveOrbitNetwork } from "../../tasks/orbit/orbit-network.js";
+import { eip1193Provider, ethersV5, keySigner, urlProvider } from "../../tasks/orbit/sdk-ethers.js";
+import { expectTaskError } from "../tasks/helpers.js";
+
+/** Hardhat's public test key #1 (throwaway): the depositor of this suite. */
+const DEPOSITOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+describe("orbit: SDK deposits on the local parent/child pair", function () {
+  let pair: LocalOrbitPair;
+  let child: NetworkConnection;
+
+  before(async function () {
+    child = await hre.network.create();
+    pair = await startLocalOrbitPair(hre, { child });
+  });
+
+  after(async function () {
+    await pair?.stop();
+    await child?.close();
+  });
+
+  const resolve = (rollupAddress: Address | undefined, parentUrl = pair.parentRpc.url) =>
+    resolveOrbitNetwork({
+      childChainId: pair.childChainId,
+      childName: "local child",
+      parentProvider: urlProvider(parentUrl),
+      rollupVariable: "KCCHAIN_ROLLUP_ADDRESS",
+      rollupAddress,
+      parentRpcVariable: "KCCHAIN_PARENT_RPC_URL",
+    });
+
+  it("registers the child from its rollup: the SDK reads bridge, inbox, sequencer inbox and outbox", async function () {
+    const network = await resolve(pair.addresses.rollup);
+    expect(network.chainId).to.equal(pair.childChainId);
+    expect(network.parentChainId).to.equal(pair.parentChainId);
+    expect(network.ethBridge.bridge.toLowerCase()).to.equal(pair.addresses.bridge.toLowerCase());
+    expect(network.ethBridge.inbox.toLowerCase()).to.equal(pair.addresses.inbox.toLowerCase());
+    expect(network.ethBridge.sequencerInbox.toLowerCase()).to.equal(pair.addresses.sequencerInbox.toLowerCase());
+    expect(network.ethBridge.outbox.toLowerCase()).to.equal(pair.addresses.outbox.toLowerCase());
+    expect(network.confirmPeriodBlocks).to.equal(20);
+  });
+
+  it("deposits ETH through the inbox and the SDK's wait finds the child transaction; the value is credited once", async function () {
+    const network = await resolve(pair.addresses.rollup);
+    const parentSigner = keySigner(DEPOSITOR_KEY, urlProvider(pair.parentRpc.url));
+    const childProvider = eip1193Provider(child.provider);
+    const depositor = (await parentSigner.getAddress()) as Address;
+    const before = (await childProvider.getBalance(depositor)).toBigInt();
+    const bridger = new EthBridger(network);
+    const tx = await bridger.deposit({ amount: ethersV5.BigNumber.from(parseEther("1.5")), parentSigner });
+    const receipt = await tx.wait();
+    const result = await receipt.waitForChildTransactionReceipt(childProvider, 1, 30_000);
+    expect(result.complete, "the deposit arrived on the child").to.equal(true);
+    expect(result.childTxReceipt?.status).to.equal(1);
+    expect(result.childTxReceipt?.transactionHash).to.equal(result.message.childTxHash);
+    expect(await result.message.status()).to.equal(EthDepositMessageStatus.DEPOSITED);
+    const after = (await childProvider.getBalance(depositor)).toBigInt();
+    expect(after - before).to.equal(parseEther("1.5"));
+    // Re-reading the parent receipt gives the same deposit id; polling again credits nothing more.
+    const again = await new ParentTransactionReceipt(receipt).getEthDeposits(childProvider);
+    expect(again[0]!.childTxHash).to.equal(result.message.childTxHash);
+    await pair.relayer.poll();
+    expect((await childProvider.getBalance(depositor)).toBigInt()).to.equal(after);
+  });
+
+  it("refuses an address that is not a rollup, a rollup of another chain's parent, and an unknown chain without a rollup", async function () {
+    await expectTaskError(resolve("0x00000000000000000000000000000000000000ab"), /has no code on parent chain 1337: it is not a rollup there/);
+    await expectTaskError(resolve(pair.addresses.inbox), /is not an Arbitrum rollup/);
+    await expectTaskError(resolve(undefined), /set KCCHAIN_ROLLUP_ADDRESS to its rollup contract/);
+  });
+});
