@@ -45,6 +45,9 @@ export async function resolveOrbitNetwork(params: ResolveOrbitNetworkParameters)
   } catch (error) {
     throw taskError(`the parent chain does not answer at ${params.parentRpcVariable} (${errorText(error)}); start it or fix the URL.`, error);
   }
+  if (parentChainId === childChainId) {
+    throw taskError(`${params.parentRpcVariable} is chain ${parentChainId}, the child chain itself; point it at the parent chain's RPC.`);
+  }
   const known = sdkKnownNetwork(childChainId);
   if (known !== undefined) {
     if (known.parentChainId !== parentChainId) {
