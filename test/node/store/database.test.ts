@@ -17,8 +17,24 @@ describe("store", () => {
     const db = openDatabase({ path: ":memory:" });
     expect(migrate(db, 0)).to.equal(0);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").get()).to.equal(undefined);
-    expect(migrate(db)).to.equal(1);
+    expect(migrate(db)).to.equal(2);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").get()).to.not.equal(undefined);
+    db.close();
+  });
+
+  it("keeps each commit's parent-chain gas (receipt gasUsedForL1) after migration 002, and 002 undoes cleanly", () => {
+    const s = openStore({ path: ":memory:" });
+    s.devices.insert({ device_id: "EV_9", chain_device_id: "0x09", public_key: "aa", owner_address: "0x0000000000000000000000000000000000000009", registered_at: 1 });
+    const id = s.readings.insert({ device_id: "EV_9", counter: 1, key_id: "00000000", envelope: new Uint8Array([1]), proof_hash: "0x99", mode: "proof", received_at: 10 });
+    s.readings.markCommitted(id, { txHash: "0xtx9", blockNumber: 4, gasUsed: 60_000, gasUsedForL1: 12_345, committedAt: 20 });
+    expect(s.readings.get(id)).to.include({ gas_used: 60_000, gas_used_for_l1: 12_345 });
+    s.close();
+    const db = openDatabase({ path: ":memory:" });
+    expect(migrate(db, 1)).to.equal(1);
+    const columns = db.prepare("SELECT name FROM pragma_table_info('readings')").pluck().all();
+    expect(columns).to.not.include("gas_used_for_l1");
+    expect(migrate(db)).to.equal(2);
+    expect(db.prepare("SELECT name FROM pragma_table_info('batches')").pluck().all()).to.include("gas_used_for_l1");
     db.close();
   });
 
