@@ -234,7 +234,7 @@ export async function deployProcessor(
     ),
   );
   const parentChainGas = parentShares.reduce((sum, c) => sum + (c?.parentChainGas ?? 0n), 0n);
-  const parentChainWei = parentShares.reduce((sum, c) => sum + (c === undefined ? 0n : c.parentChainGas * c.effectiveGasPrice), 0n);
+  const parentChainWei = parentShares.reduce((sum, c) => sum + (c?.parentChainWei ?? 0n), 0n);
   print(
     renderTable(
       ["step", "transaction", "gas", "parent-chain gas", "cost", "note"],

@@ -8,7 +8,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { Address, Hex } from "viem";
 
-import { formatEther } from "viem";
+import { formatEther, parseEther } from "viem";
 
 import { findDeposits, estimateDepositCost, sendDeposit, waitForDeposit } from "../orbit/parent-deposit.js";
 import { readOrbitConfig } from "../orbit/orbit-config.js";
@@ -18,7 +18,7 @@ import { openChainContext } from "../shared/chain-context.js";
 import { errorText, taskError } from "../shared/errors.js";
 import { defaultPrinter, formatEth, type Printer } from "../shared/format.js";
 
-import { runFund, type FundActionArguments, type FundResult } from "./task-action.js";
+import { parseEthOption, runFund, type FundActionArguments, type FundResult } from "./task-action.js";
 
 export interface ParentFundingResult {
   readonly parentChainId: number;
@@ -40,6 +40,8 @@ export interface ParentFundingArguments extends FundActionArguments {
   timeout: number;
   /** Parent blocks searched for the depositor's deposits in flight. */
   lookback: number;
+  /** ETH the funder keeps on the child beyond the top-ups ("" = the default). */
+  funderReserve: string;
 }
 
 /** Child gas the funder spends per top-up (a 21,000-gas transfer at twice today's price, as `fund` reserves). */
@@ -78,14 +80,15 @@ export async function runParentFunding(
   const plan = await runFund({ ...args, dryRun: true, csv: "" }, hre, () => {});
   const transfers = plan.plan.filter((r) => r.topUp > 0n).length;
   const gasPrice = await ctx.publicClient.getGasPrice();
-  const needed = plan.totalTopUp + childGasReserve(gasPrice, transfers);
+  const reserve = parseEthOption("funder-reserve", args.funderReserve, ctx.localKeys ? parseEther("1") : parseEther("0.01"));
+  const needed = plan.totalTopUp + childGasReserve(gasPrice, transfers) + reserve;
   const childBalanceBefore = await ctx.publicClient.getBalance({ address: depositor });
   const inFlight = (await findDeposits({ network, parentProvider, childProvider, depositor, lookbackBlocks: args.lookback })).filter((d) => !d.credited);
   const arriving = inFlight.reduce((sum, d) => sum + d.value, 0n);
   const missing = needed > childBalanceBefore + arriving ? needed - childBalanceBefore - arriving : 0n;
 
   print(`fund from parent chain ${network.parentChainId} into ${ctx.networkName} (chain ${ctx.chainId}) through inbox ${network.ethBridge.inbox}`);
-  print(`funder ${depositor}: has ${formatEth(childBalanceBefore)} on the child, needs ${formatEth(needed)} for ${transfers} top-up(s)`);
+  print(`funder ${depositor}: has ${formatEth(childBalanceBefore)} on the child, needs ${formatEth(needed)} for ${transfers} top-up(s) and a reserve of ${formatEth(reserve)}`);
   if (inFlight.length > 0) print(`${inFlight.length} deposit(s) of ${formatEth(arriving)} already in flight: waiting for them, not sending again`);
   const parentBalance = (await parentProvider.getBalance(depositor)).toBigInt();
   const estimate = missing > 0n ? await estimateDepositCost({ network, parentProvider, depositor, amount: missing }) : { gas: 0n, feePerGas: 0n, cost: 0n };

@@ -42,7 +42,7 @@ export interface FundResult {
   readonly dryRun: boolean;
 }
 
-function parseEthOption(name: string, text: string, fallback: bigint): bigint {
+export function parseEthOption(name: string, text: string, fallback: bigint): bigint {
   if (text.trim() === "") return fallback;
   try {
     const value = parseEther(text.trim());
@@ -173,9 +173,11 @@ async function writeWalletCsv(
 }
 
 export default async function fundAction(
-  args: FundActionArguments & { fromParent?: boolean; timeout?: number; lookback?: number },
+  args: FundActionArguments & { fromParent?: boolean; timeout?: number; lookback?: number; funderReserve?: string },
   hre: HardhatRuntimeEnvironment,
 ): Promise<FundResult | ParentFundingResult> {
-  if (args.fromParent === true) return await runParentFunding({ ...args, timeout: args.timeout ?? 900, lookback: args.lookback ?? 5000 }, hre);
+  if (args.fromParent === true) {
+    return await runParentFunding({ ...args, timeout: args.timeout ?? 900, lookback: args.lookback ?? 5000, funderReserve: args.funderReserve ?? "" }, hre);
+  }
   return await runFund(args, hre);
 }

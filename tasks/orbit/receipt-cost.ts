@@ -4,8 +4,10 @@
 // `gasUsedForL1` and counts it in `gasUsed`; where a receipt lacks the field
 // (the in-process chain), the share is asked from NodeInterface
 // (gasEstimateL1Component for the transaction's own to/data/value at its
-// block) and added on top. On a chain without NodeInterface (plain EVM) the
-// share is zero.
+// block) and added on top at the block's base fee (Nitro charges the poster
+// at the base fee; tips are not collected), which is what that share costs in
+// wei whatever the base fee is. On a chain without NodeInterface (plain EVM)
+// the share is zero.
 import type { Address, Chain, Hash, Hex, PublicClient, TransactionReceipt, Transport } from "viem";
 
 import { decodeFunctionResult, encodeFunctionData, parseAbi, zeroAddress } from "viem";
@@ -22,8 +24,10 @@ export interface ReceiptCost {
   readonly executionGas: bigint;
   /** Parent-chain share in child gas units (gasUsedForL1). */
   readonly parentChainGas: bigint;
+  /** What the parent-chain share costs in wei (≈ the poster cost: L1 units × the parent price). */
+  readonly parentChainWei: bigint;
   readonly effectiveGasPrice: bigint;
-  /** (executionGas + parentChainGas) × effectiveGasPrice. */
+  /** The whole fee: executionGas × effectiveGasPrice + parentChainWei. */
   readonly feeWei: bigint;
   /** Where the parent-chain share came from. */
   readonly source: "receipt" | "node-interface" | "none";
@@ -44,22 +48,34 @@ export async function readReceiptCost(client: PublicClient<Transport, Chain | un
   const fromField = gasUsedForL1Of(receipt);
   if (fromField !== undefined) {
     const executionGas = receipt.gasUsed > fromField ? receipt.gasUsed - fromField : 0n;
-    return { transactionHash: receipt.transactionHash, executionGas, parentChainGas: fromField, effectiveGasPrice: price, feeWei: receipt.gasUsed * price, source: "receipt" };
+    return {
+      transactionHash: receipt.transactionHash,
+      executionGas,
+      parentChainGas: fromField,
+      parentChainWei: fromField * price,
+      effectiveGasPrice: price,
+      feeWei: receipt.gasUsed * price,
+      source: "receipt",
+    };
   }
-  const parentChainGas = await parentChainGasOf(client, receipt);
-  const total = receipt.gasUsed + (parentChainGas ?? 0n);
+  const share = await parentChainGasOf(client, receipt);
+  const parentChainWei = share === undefined ? 0n : share.gasForL1 * share.baseFee;
   return {
     transactionHash: receipt.transactionHash,
     executionGas: receipt.gasUsed,
-    parentChainGas: parentChainGas ?? 0n,
+    parentChainGas: share?.gasForL1 ?? 0n,
+    parentChainWei,
     effectiveGasPrice: price,
-    feeWei: total * price,
-    source: parentChainGas === undefined ? "none" : "node-interface",
+    feeWei: receipt.gasUsed * price + parentChainWei,
+    source: share === undefined ? "none" : "node-interface",
   };
 }
 
 /** NodeInterface's parent-chain gas for the receipt's transaction at its block; undefined without NodeInterface. */
-async function parentChainGasOf(client: PublicClient<Transport, Chain | undefined>, receipt: TransactionReceipt): Promise<bigint | undefined> {
+async function parentChainGasOf(
+  client: PublicClient<Transport, Chain | undefined>,
+  receipt: TransactionReceipt,
+): Promise<{ gasForL1: bigint; baseFee: bigint } | undefined> {
   const tx = await client.getTransaction({ hash: receipt.transactionHash });
   const creation = tx.to === null || tx.to === undefined;
   const data = encodeFunctionData({ abi: nodeInterfaceAbi, functionName: "gasEstimateL1Component", args: [tx.to ?? zeroAddress, creation, tx.input] });
@@ -70,6 +86,6 @@ async function parentChainGasOf(client: PublicClient<Transport, Chain | undefine
     return undefined;
   }
   if (result === undefined || result === "0x") return undefined;
-  const [gasForL1] = decodeFunctionResult({ abi: nodeInterfaceAbi, functionName: "gasEstimateL1Component", data: result });
-  return gasForL1;
+  const [gasForL1, baseFee] = decodeFunctionResult({ abi: nodeInterfaceAbi, functionName: "gasEstimateL1Component", data: result });
+  return { gasForL1, baseFee };
 }

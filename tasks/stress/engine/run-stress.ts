@@ -240,8 +240,8 @@ function summaryText(r: StressReport): string {
       ? []
       : [
           renderTable(
-            ["workload", "tx", "ops", "L2 execution gas", "parent-chain gas", "fee", "ETH per op"],
-            Object.entries(r.costs.workloads).map(([w, c]) => [w, c.transactions, c.operations, c.execution_gas, c.parent_chain_gas, `${c.fee_eth.toPrecision(4)} ETH`, c.eth_per_operation.toPrecision(4)]),
+            ["workload", "tx", "ops", "L2 execution gas", "parent-chain gas", "parent-chain fee", "fee", "ETH per op"],
+            Object.entries(r.costs.workloads).map(([w, c]) => [w, c.transactions, c.operations, c.execution_gas, c.parent_chain_gas, `${c.parent_chain_fee_eth.toPrecision(4)} ETH`, `${c.fee_eth.toPrecision(4)} ETH`, c.eth_per_operation.toPrecision(4)]),
           ),
           `cost per reading (${r.costs.commit_mode}): ${r.costs.eth_per_reading.toPrecision(4)} ETH, ${(r.costs.workloads.iot_readings.parent_chain_share * 100).toFixed(1)} % of it for parent-chain data`,
         ];

@@ -18,6 +18,9 @@ export interface WorkloadCost {
   readonly operations: number;
   readonly execution_gas: string;
   readonly parent_chain_gas: string;
+  /** What the parent-chain share cost (wei, ETH). */
+  readonly parent_chain_fee_wei: string;
+  readonly parent_chain_fee_eth: number;
   readonly fee_wei: string;
   readonly fee_eth: number;
   readonly eth_per_operation: number;
@@ -78,13 +81,15 @@ export async function measureChainCosts(
     const execution = scale(costs.reduce((s, c) => s + c.executionGas, 0n));
     const parent = scale(costs.reduce((s, c) => s + c.parentChainGas, 0n));
     const fee = scale(costs.reduce((s, c) => s + c.feeWei, 0n));
-    const parentFee = scale(costs.reduce((s, c) => s + c.parentChainGas * c.effectiveGasPrice, 0n));
+    const parentFee = scale(costs.reduce((s, c) => s + c.parentChainWei, 0n));
     const sources = new Set(costs.map((c) => c.source));
     workloads[workload] = {
       transactions: hashes.length,
       operations: ok.length,
       execution_gas: execution.toString(),
       parent_chain_gas: parent.toString(),
+      parent_chain_fee_wei: parentFee.toString(),
+      parent_chain_fee_eth: toEth(parentFee),
       fee_wei: fee.toString(),
       fee_eth: toEth(fee),
       eth_per_operation: ok.length === 0 ? 0 : toEth(fee) / ok.length,
@@ -98,11 +103,11 @@ export async function measureChainCosts(
 
 /** The cost table as CSV: one line per workload, with the run's commit mode. */
 export function renderCostsCsv(costs: ChainCosts): string {
-  const columns = ["commit_mode", "workload", "transactions", "operations", "execution_gas", "parent_chain_gas", "fee_eth", "eth_per_operation", "parent_chain_share", "sampled", "source"];
+  const columns = ["commit_mode", "workload", "transactions", "operations", "execution_gas", "parent_chain_gas", "parent_chain_fee_eth", "fee_eth", "eth_per_operation", "parent_chain_share", "sampled", "source"];
   const lines = [columns.join(",")];
   for (const w of WORKLOADS) {
     const c = costs.workloads[w];
-    lines.push([costs.commit_mode, w, c.transactions, c.operations, c.execution_gas, c.parent_chain_gas, c.fee_eth, c.eth_per_operation, c.parent_chain_share.toFixed(4), c.sampled, c.source].join(","));
+    lines.push([costs.commit_mode, w, c.transactions, c.operations, c.execution_gas, c.parent_chain_gas, c.parent_chain_fee_eth, c.fee_eth, c.eth_per_operation, c.parent_chain_share.toFixed(4), c.sampled, c.source].join(","));
   }
   return `${lines.join("\n")}\n`;
 }

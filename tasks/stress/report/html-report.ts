@@ -145,10 +145,10 @@ function costsSection(report: StressReport): string {
   const rows = Object.entries(costs.workloads)
     .map(
       ([w, c]) =>
-        `<tr><td>${esc(w)}</td><td>${c.transactions}</td><td>${c.operations}</td><td>${esc(c.execution_gas)}</td><td>${esc(c.parent_chain_gas)}</td><td>${c.fee_eth.toPrecision(4)}</td><td>${c.eth_per_operation.toPrecision(4)}</td><td>${num(c.parent_chain_share * 100, 1)} %</td><td>${esc(c.source)}${c.sampled ? " (sampled)" : ""}</td></tr>`,
+        `<tr><td>${esc(w)}</td><td>${c.transactions}</td><td>${c.operations}</td><td>${esc(c.execution_gas)}</td><td>${esc(c.parent_chain_gas)}</td><td>${c.parent_chain_fee_eth.toPrecision(4)}</td><td>${c.fee_eth.toPrecision(4)}</td><td>${c.eth_per_operation.toPrecision(4)}</td><td>${num(c.parent_chain_share * 100, 1)} %</td><td>${esc(c.source)}${c.sampled ? " (sampled)" : ""}</td></tr>`,
     )
     .join("");
   return `<h2>Cost on chain (commit mode ${esc(costs.commit_mode)})</h2>
 <p>ETH per reading: <b>${costs.eth_per_reading.toPrecision(4)}</b></p>
-<table><tr><th>workload</th><th>tx</th><th>ops</th><th>L2 execution gas</th><th>parent-chain gas</th><th>fee (ETH)</th><th>ETH per op</th><th>parent-chain share</th><th>source</th></tr>${rows}</table>`;
+<table><tr><th>workload</th><th>tx</th><th>ops</th><th>L2 execution gas</th><th>parent-chain gas</th><th>parent-chain fee (ETH)</th><th>fee (ETH)</th><th>ETH per op</th><th>parent-chain share</th><th>source</th></tr>${rows}</table>`;
 }

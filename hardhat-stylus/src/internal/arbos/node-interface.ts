@@ -63,13 +63,21 @@ export function fakeTransactionBytes(chainId: bigint, tx: { nonce: bigint; to: A
   return hexToBytes(serialized);
 }
 
+/**
+ * ArbOS's own child base fee (L2PricingState.BaseFeeWei), which NodeInterface answers with: never
+ * below the minimum base fee, even where the emulated block's EIP-1559 base fee has sunk below it.
+ */
+export function arbOsBaseFee(blockBaseFee: bigint): bigint {
+  return blockBaseFee > INITIAL_MINIMUM_BASE_FEE_WEI ? blockBaseFee : INITIAL_MINIMUM_BASE_FEE_WEI;
+}
+
 export function createNodeInterface(options: NodeInterfaceOptions): DefinedPrecompile {
   const model = options.parentChain ?? DEFAULT_PARENT_CHAIN_PRICE_MODEL;
 
   const posterCostOf = async (context: ArbOsCallContext, to: Address, creation: boolean, data: Hex): Promise<bigint> => {
     const nonce = await context.state.getNonce(context.caller);
     const bytes = fakeTransactionBytes(context.chainId, { nonce, to: creation ? null : to, value: context.value, data });
-    return parentChainCost(bytes, context.block.baseFee, model, { estimate: true }).posterCost;
+    return parentChainCost(bytes, arbOsBaseFee(context.block.baseFee), model, { estimate: true }).posterCost;
   };
 
   const inner = definePrecompile({
@@ -101,7 +109,7 @@ export function createNodeInterface(options: NodeInterfaceOptions): DefinedPreco
             const revertData = (error as { data?: unknown }).data;
             throw new PrecompileRevert(typeof revertData === "string" && revertData.startsWith("0x") ? (revertData as Hex) : new Uint8Array());
           }
-          const baseFee = context.block.baseFee;
+          const baseFee = arbOsBaseFee(context.block.baseFee);
           const posterCost = (await posterCostOf(context, target, creation as boolean, data as Hex)) * GAS_ESTIMATION_L1_PRICE_PADDING_BIPS / 10_000n;
           let price = (baseFee * 7n) / 8n;
           if (price < INITIAL_MINIMUM_BASE_FEE_WEI) price = INITIAL_MINIMUM_BASE_FEE_WEI;
@@ -113,7 +121,7 @@ export function createNodeInterface(options: NodeInterfaceOptions): DefinedPreco
         signature:
           "function gasEstimateL1Component(address to, bool contractCreation, bytes data) payable returns (uint64 gasEstimateForL1, uint256 baseFee, uint256 l1BaseFeeEstimate)",
         run: async ([to, creation, data], s) => {
-          const baseFee = s.context.block.baseFee;
+          const baseFee = arbOsBaseFee(s.context.block.baseFee);
           const posterCost = (await posterCostOf(s.context, to as Address, creation as boolean, data as Hex)) * GAS_ESTIMATION_L1_PRICE_PADDING_BIPS / 10_000n;
           return [baseFee > 0n ? posterCost / baseFee : 0n, baseFee, model.pricePerUnit];
         },
