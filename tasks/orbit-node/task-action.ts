@@ -35,7 +35,10 @@ export default async function orbitNodeAction(args: OrbitNodeActionArguments, hr
   print(`  export ${names.rollup}=${pair.addresses.rollup}`);
   print(`  export ${names.parentRpcUrl}=${pair.parentRpc.url}`);
   print(`  export ${names.parentPrivateKey}=${TEST_KEY_0}`);
-  if (args.childChainId === 412346) print(`  export NITRO_PRIVATE_KEY=${TEST_KEY_0}`);
+  if (args.childChainId === 412346) {
+    print(`  export NITRO_RPC_URL=${pair.childRpc!.url}`);
+    print(`  export NITRO_PRIVATE_KEY=${TEST_KEY_0}`);
+  }
   print(`  export ${WALLET_MNEMONIC_VARIABLE}="${HARDHAT_TEST_MNEMONIC}"`);
   print(`  npx hardhat fund --from-parent --network nitro`);
   print("serving; Ctrl-C stops");

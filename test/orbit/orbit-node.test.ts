@@ -72,6 +72,39 @@ describe("orbit: the served pair (npx hardhat orbit-node)", function () {
     expect(l1Price.stdout.trim().split(" ")[0]).to.equal("50000000000");
   });
 
+  it("runs `fund --from-parent --network nitro` as a command: a dry run exits 0, a bad rollup exits non-zero with one line", async function () {
+    const env = {
+      ...process.env,
+      FORCE_COLOR: "0",
+      LCORE_TASKS_SILENT: "0",
+      NITRO_RPC_URL: childUrl,
+      NITRO_PRIVATE_KEY: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+      NITRO_PARENT_PRIVATE_KEY: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+      NITRO_PARENT_RPC_URL: parentUrl,
+      NITRO_ROLLUP_ADDRESS: rollup,
+      LCORE_WALLET_MNEMONIC: "test test test test test test test test test test test junk",
+    };
+    const fund = async (extra: Record<string, string>) =>
+      await run(process.execPath, [hardhatCli, "fund", "--from-parent", "--network", "nitro", "--dry-run", "--counts", "payment_user=1,merchant=0,lender=0,borrower=0,iot_device=0,iot_operator=0"], {
+        cwd: projectRoot,
+        env: { ...env, ...extra },
+      });
+    const dry = await fund({});
+    expect(dry.stdout).to.match(/parent-chain cost about|nothing to deposit/);
+    expect(dry.stdout).to.include("dry run: nothing sent");
+    let failed: { code?: number; stderr?: string; stdout?: string } | undefined;
+    try {
+      await fund({ NITRO_ROLLUP_ADDRESS: "0x00000000000000000000000000000000000000ab" });
+    } catch (error) {
+      failed = error as typeof failed;
+    }
+    expect(failed?.code, "exit code").to.not.equal(0);
+    expect(failed?.code).to.not.equal(undefined);
+    const lines = `${failed?.stderr ?? ""}${failed?.stdout ?? ""}`.split("\n").filter((l) => l.includes("NITRO_ROLLUP_ADDRESS"));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/has no code on parent chain 1337: it is not a rollup there/);
+  });
+
   it("bridges ETH from the parent to the child over HTTP with the SDK", async function () {
     const parentProvider = urlProvider(parentUrl);
     const childProvider = urlProvider(childUrl);

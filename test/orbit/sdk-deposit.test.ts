@@ -76,9 +76,34 @@ describe("orbit: SDK deposits on the local parent/child pair", function () {
     expect((await childProvider.getBalance(depositor)).toBigInt()).to.equal(after);
   });
 
+  it("takes Arbitrum One and Sepolia from the SDK's list and refuses a parent RPC of another chain", async function () {
+    const sepolia = (rollupAddress: Address | undefined, childChainId: number) =>
+      resolveOrbitNetwork({
+        childChainId,
+        childName: "arbitrumSepolia",
+        parentProvider: urlProvider(pair.parentRpc.url),
+        rollupVariable: "ARBITRUM_SEPOLIA_ROLLUP_ADDRESS",
+        rollupAddress,
+        parentRpcVariable: "ARBITRUM_SEPOLIA_PARENT_RPC_URL",
+      });
+    await expectTaskError(sepolia(undefined, 421614), /ARBITRUM_SEPOLIA_PARENT_RPC_URL is chain 1337, but Arbitrum Rollup Sepolia Testnet \(421614\) settles to chain 11155111/);
+    await expectTaskError(sepolia(undefined, 42161), /is chain 1337, but Arbitrum One \(42161\) settles to chain 1;/);
+    // KC-Chain settles to Ethereum Sepolia: a rollup address does not make another parent right.
+    await expectTaskError(sepolia(pair.addresses.rollup, 1205614515668104), /is chain 1337, but arbitrumSepolia \(1205614515668104\) settles to chain 11155111/);
+  });
+
   it("refuses an address that is not a rollup, a rollup of another chain's parent, and an unknown chain without a rollup", async function () {
     await expectTaskError(resolve("0x00000000000000000000000000000000000000ab"), /has no code on parent chain 1337: it is not a rollup there/);
     await expectTaskError(resolve(pair.addresses.inbox), /is not an Arbitrum rollup/);
     await expectTaskError(resolve(undefined), /set KCCHAIN_ROLLUP_ADDRESS to its rollup contract/);
+    const otherChain = resolveOrbitNetwork({
+      childChainId: 999,
+      childName: "other",
+      parentProvider: urlProvider(pair.parentRpc.url),
+      rollupVariable: "OTHER_ROLLUP_ADDRESS",
+      rollupAddress: pair.addresses.rollup,
+      parentRpcVariable: "OTHER_PARENT_RPC_URL",
+    });
+    await expectTaskError(otherChain, new RegExp(`is the rollup of chain ${pair.childChainId}, not of other \\(999\\)`));
   });
 });
