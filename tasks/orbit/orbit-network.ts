@@ -93,14 +93,15 @@ export async function resolveOrbitNetwork(params: ResolveOrbitNetworkParameters)
   }
   const existing = getArbitrumNetworks().find((n) => n.chainId === childChainId);
   if (existing !== undefined && existing.ethBridge.rollup.toLowerCase() === rollup.toLowerCase()) return existing;
-  if (existing !== undefined) {
-    throw taskError(`chain ${childChainId} is already registered with rollup ${existing.ethBridge.rollup}, not ${rollup}; one process serves one rollup per chain.`);
+  const network = { ...info, chainId: childChainId, name: params.childName, isCustom: true, isTestnet: true };
+  if (existing === undefined) return registerCustomArbitrumNetwork(network);
+  // The same chain id with another rollup (a restarted local pair): the new rollup replaces the
+  // old one; the SDK says so on console.warn, which would only repeat what this line means.
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return registerCustomArbitrumNetwork(network, { throwIfAlreadyRegistered: false });
+  } finally {
+    console.warn = warn;
   }
-  return registerCustomArbitrumNetwork({
-    ...info,
-    chainId: childChainId,
-    name: params.childName,
-    isCustom: true,
-    isTestnet: true,
-  });
 }
