@@ -70,6 +70,16 @@ describe("orbit: the served pair (npx hardhat orbit-node)", function () {
     expect(chainId.stdout.trim().split(" ")[0]).to.equal("412346");
     const l1Price = await run(castBin, ["call", "0x000000000000000000000000000000000000006C", "getL1BaseFeeEstimate()(uint256)", "--rpc-url", childUrl]);
     expect(l1Price.stdout.trim().split(" ")[0]).to.equal("50000000000");
+    // NodeInterface's split of an estimate: total = execution + parent-chain gas, both non-zero.
+    const split = await run(castBin, [
+      "call", "0x00000000000000000000000000000000000000C8",
+      "gasEstimateComponents(address,bool,bytes)(uint64,uint64,uint256,uint256)",
+      "0x00000000000000000000000000000000000000aa", "false", "0x1234",
+      "--from", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--rpc-url", childUrl,
+    ]);
+    const [total, forL1] = split.stdout.trim().split("\n").map((l) => BigInt(l.trim().split(" ")[0]!));
+    expect(forL1! > 0n).to.equal(true);
+    expect(total! - forL1! >= 21_000n).to.equal(true);
   });
 
   it("runs `fund --from-parent --network nitro` as a command: a dry run exits 0, a bad rollup exits non-zero with one line", async function () {
