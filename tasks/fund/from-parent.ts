@@ -82,8 +82,10 @@ export async function runParentFunding(
   const gasPrice = await ctx.publicClient.getGasPrice();
   const reserve = parseEthOption("funder-reserve", args.funderReserve, ctx.localKeys ? parseEther("1") : parseEther("0.01"));
   const needed = plan.totalTopUp + childGasReserve(gasPrice, transfers) + reserve;
-  const childBalanceBefore = await ctx.publicClient.getBalance({ address: depositor });
+  // Deposits in flight first, the balance second: a deposit credited in between is counted twice
+  // in this plan (never missed); the amount actually sent is worked out again after the waits.
   const inFlight = (await findDeposits({ network, parentProvider, childProvider, depositor, lookbackBlocks: args.lookback })).filter((d) => !d.credited);
+  const childBalanceBefore = await ctx.publicClient.getBalance({ address: depositor });
   const arriving = inFlight.reduce((sum, d) => sum + d.value, 0n);
   const missing = needed > childBalanceBefore + arriving ? needed - childBalanceBefore - arriving : 0n;
 
@@ -109,6 +111,8 @@ export async function runParentFunding(
   }
 
   const timeoutMs = args.timeout * 1000;
+  // Every 2 s on short waits, every 15 s on the long waits of a real parent chain.
+  const progressEveryMs = timeoutMs <= 60_000 ? 2_000 : 15_000;
   const progress = (label: string) => (elapsed: number) => print(`  waiting for ${label} on ${ctx.networkName}: ${Math.round(elapsed / 1000)} s of ${args.timeout} s`);
   const waitedFor: Array<{ parentTxHash: Hex; childTxHash: Hex; value: bigint }> = [];
   for (const deposit of inFlight) {
@@ -118,23 +122,32 @@ export async function runParentFunding(
       childProvider,
       childName: ctx.networkName,
       timeoutMs,
+      progressEveryMs,
       onProgress: progress(`deposit ${deposit.parentTxHash}`),
     });
     waitedFor.push({ parentTxHash: deposit.parentTxHash, childTxHash: arrived.childTxHash, value: deposit.value });
     print(`arrived: parent ${deposit.parentTxHash} -> child ${arrived.childTxHash} (${formatEth(deposit.value)})`);
   }
   const deposited: Array<{ parentTxHash: Hex; childTxHash: Hex; value: bigint; parentGasUsed: bigint; parentCost: bigint }> = [];
-  if (missing > 0n) {
+  // With every earlier deposit credited, the child balance says exactly what is still missing.
+  const balanceNow = inFlight.length === 0 ? childBalanceBefore : await ctx.publicClient.getBalance({ address: depositor });
+  const toDeposit = needed > balanceNow ? needed - balanceNow : 0n;
+  if (toDeposit > missing && parentBalance < toDeposit + estimate.cost) {
+    throw taskError(
+      `parent account ${depositor} has ${formatEth(parentBalance)} on chain ${network.parentChainId} but the deposit needs ${formatEth(toDeposit + estimate.cost)} with gas; fund it on the parent chain or lower --target.`,
+    );
+  }
+  if (toDeposit > 0n) {
     let receipt: Awaited<ReturnType<typeof sendDeposit>>;
     try {
-      receipt = await sendDeposit({ network, parentSigner, amount: missing });
+      receipt = await sendDeposit({ network, parentSigner, amount: toDeposit });
     } catch (error) {
       throw taskError(`the parent-chain deposit failed: ${errorText(error)}; nothing was credited, re-run fund --from-parent.`, error);
     }
     const parentTxHash = receipt.transactionHash as Hex;
     const parentGasUsed = receipt.gasUsed.toBigInt();
     const parentCost = parentGasUsed * receipt.effectiveGasPrice.toBigInt();
-    print(`deposited ${formatEth(missing)}: parent tx ${parentTxHash} (block ${receipt.blockNumber}, ${parentGasUsed} gas, ${formatEth(parentCost)})`);
+    print(`deposited ${formatEth(toDeposit)}: parent tx ${parentTxHash} (block ${receipt.blockNumber}, ${parentGasUsed} gas, ${formatEth(parentCost)})`);
     const [message] = await receipt.getEthDeposits(childProvider);
     if (message === undefined) throw taskError(`parent tx ${parentTxHash} carries no ETH deposit message; check the inbox address.`);
     const arrived = await waitForDeposit({
@@ -143,9 +156,10 @@ export async function runParentFunding(
       childProvider,
       childName: ctx.networkName,
       timeoutMs,
+      progressEveryMs,
       onProgress: progress(`deposit ${parentTxHash}`),
     });
-    deposited.push({ parentTxHash, childTxHash: arrived.childTxHash, value: missing, parentGasUsed, parentCost });
+    deposited.push({ parentTxHash, childTxHash: arrived.childTxHash, value: toDeposit, parentGasUsed, parentCost });
     print(`arrived: parent ${parentTxHash} -> child ${arrived.childTxHash} (child block ${arrived.blockNumber})`);
   }
   const fund = await runFund({ ...args, dryRun: false }, hre, print);

@@ -42,10 +42,19 @@ export async function findDeposits(params: {
   const { network, parentProvider, childProvider } = params;
   const latest = await parentProvider.getBlockNumber();
   const fromBlock = Math.max(0, latest - params.lookbackBlocks);
-  const [delivered, inboxLogs] = await Promise.all([
-    parentProvider.getLogs({ address: network.ethBridge.bridge, topics: [bridgeEvents.getEventTopic("MessageDelivered")], fromBlock, toBlock: latest }),
-    parentProvider.getLogs({ address: network.ethBridge.inbox, topics: [bridgeEvents.getEventTopic("InboxMessageDelivered")], fromBlock, toBlock: latest }),
-  ]);
+  let delivered: Awaited<ReturnType<ProviderV5["getLogs"]>>;
+  let inboxLogs: typeof delivered;
+  try {
+    [delivered, inboxLogs] = await Promise.all([
+      parentProvider.getLogs({ address: network.ethBridge.bridge, topics: [bridgeEvents.getEventTopic("MessageDelivered")], fromBlock, toBlock: latest }),
+      parentProvider.getLogs({ address: network.ethBridge.inbox, topics: [bridgeEvents.getEventTopic("InboxMessageDelivered")], fromBlock, toBlock: latest }),
+    ]);
+  } catch (error) {
+    throw taskError(
+      `cannot search the parent chain's last ${params.lookbackBlocks} blocks for deposits in flight (${errorText(error)}); lower --lookback to what the parent RPC allows.`,
+      error,
+    );
+  }
   const dataByMessage = new Map<string, string>();
   for (const log of inboxLogs) {
     const parsed = bridgeEvents.parseLog(log);

@@ -12,7 +12,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { numberToHex, parseEther } from "viem";
 
-import type { ParentFundingResult } from "../../tasks/fund/from-parent.js";
+import { runParentFunding, type ParentFundingResult } from "../../tasks/fund/from-parent.js";
 
 import { startLocalOrbitPair, type LocalOrbitPair } from "../../tasks/orbit/local-pair/local-pair.js";
 import { serveRpc, type ServedRpc } from "../../tasks/orbit/local-pair/rpc-server.js";
@@ -127,6 +127,13 @@ describe("orbit: fund --from-parent on the local pair", function () {
       expect(await parentNonce()).to.equal(nonce + 1);
       // Still not credited: the re-run finds the same deposit in flight and waits for it again.
       expect(await lateDeposit()).to.equal(first);
+      expect(await parentNonce()).to.equal(nonce + 1);
+      // The wait reports its progress while it lasts.
+      const lines: string[] = [];
+      const args = { target: "80", threshold: "79", counts: COUNTS, csv: "", dryRun: false, timeout: 3, lookback: 5000, funderReserve: "" };
+      await expectTaskError(runParentFunding(args, hre, (line) => lines.push(line)), /was not credited on default within 3 s/);
+      expect(lines.some((l) => l.includes(`waiting for deposit ${first} on default: 2 s of 3 s`)), lines.join("\n")).to.equal(true);
+      expect(lines.some((l) => /1 deposit\(s\) of .* already in flight: waiting for them, not sending again/.test(l))).to.equal(true);
       expect(await parentNonce()).to.equal(nonce + 1);
     } finally {
       pair.relayer.crediting = true;
