@@ -33,14 +33,15 @@ describe("orbit: register, deposit, deploy and stress on the local pair with the
   let pair: LocalOrbitPair;
   let child: NetworkConnection;
   let dir: string;
-  let funderBalance: Hex;
+  /** The shared default network is put back as it was: later suites expect its wallets untouched. */
+  let snapshot: Hex;
   const saved = new Map<string, string | undefined>();
   const reports: RunStressReturnType[] = [];
 
   before(async function () {
     dir = await mkdtemp(join(tmpdir(), "orbit-flow-"));
     child = await hre.network.getOrCreate();
-    funderBalance = (await child.provider.request({ method: "eth_getBalance", params: [FUNDER, "latest"] })) as Hex;
+    snapshot = (await child.provider.request({ method: "evm_snapshot" })) as Hex;
     pair = await startLocalOrbitPair(hre, { child });
     for (const name of VARS) saved.set(name, process.env[name]);
     process.env.DEFAULT_PARENT_RPC_URL = pair.parentRpc.url;
@@ -55,7 +56,7 @@ describe("orbit: register, deposit, deploy and stress on the local pair with the
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    await child?.provider.request({ method: "hardhat_setBalance", params: [FUNDER, funderBalance] });
+    if (snapshot !== undefined) await child.provider.request({ method: "evm_revert", params: [snapshot] });
   });
 
   it("funds the wallet set from the parent chain: the deposit is credited on the child", async function () {

@@ -32,7 +32,8 @@ const fund = (args: Record<string, unknown>) =>
 describe("orbit: fund --from-parent on the local pair", function () {
   let pair: LocalOrbitPair;
   let child: NetworkConnection;
-  let funderBalance: Hex;
+  /** The shared default network is put back as it was: later suites expect its wallets untouched. */
+  let snapshot: Hex;
   const saved = new Map<string, string | undefined>();
 
   const balanceOn = async (connection: NetworkConnection, address: Address) =>
@@ -42,7 +43,7 @@ describe("orbit: fund --from-parent on the local pair", function () {
 
   before(async function () {
     child = await hre.network.getOrCreate();
-    funderBalance = (await child.provider.request({ method: "eth_getBalance", params: [FUNDER, "latest"] })) as Hex;
+    snapshot = (await child.provider.request({ method: "evm_snapshot" })) as Hex;
     pair = await startLocalOrbitPair(hre, { child });
     for (const name of VARS) saved.set(name, process.env[name]);
     process.env.DEFAULT_PARENT_RPC_URL = pair.parentRpc.url;
@@ -58,7 +59,7 @@ describe("orbit: fund --from-parent on the local pair", function () {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    await child?.provider.request({ method: "hardhat_setBalance", params: [FUNDER, funderBalance] });
+    if (snapshot !== undefined) await child.provider.request({ method: "evm_revert", params: [snapshot] });
   });
 
   it("--dry-run prints the deposit and its parent-chain cost and sends nothing", async function () {
