@@ -76,6 +76,29 @@ describe("orbit: SDK deposits on the local parent/child pair", function () {
     expect((await childProvider.getBalance(depositor)).toBigInt()).to.equal(after);
   });
 
+  it("withdraws through ArbSys with the SDK: a signed withdrawEth is mined with the L2ToL1Tx event the SDK parses", async function () {
+    const network = await resolve(pair.addresses.rollup);
+    const childProvider = eip1193Provider(child.provider);
+    const childSigner = keySigner(DEPOSITOR_KEY, childProvider);
+    const destination = (await childSigner.getAddress()) as Address;
+    const tx = await new EthBridger(network).withdraw({
+      amount: ethersV5.BigNumber.from(parseEther("0.1")),
+      destinationAddress: destination,
+      from: destination,
+      childSigner,
+    });
+    const receipt = await tx.wait();
+    expect(receipt.status).to.equal(1);
+    expect(receipt.transactionHash).to.equal(tx.hash);
+    const events = receipt.getChildToParentEvents();
+    expect(events).to.have.length(1);
+    const event = events[0] as { caller: string; destination: string; callvalue: { toBigInt(): bigint }; arbBlockNum: { toBigInt(): bigint } };
+    expect(event.caller.toLowerCase()).to.equal(destination.toLowerCase());
+    expect(event.destination.toLowerCase()).to.equal(destination.toLowerCase());
+    expect(event.callvalue.toBigInt()).to.equal(parseEther("0.1"));
+    expect(event.arbBlockNum.toBigInt()).to.equal(BigInt(receipt.blockNumber));
+  });
+
   it("takes Arbitrum One and Sepolia from the SDK's list and refuses a parent RPC of another chain", async function () {
     const sepolia = (rollupAddress: Address | undefined, childChainId: number) =>
       resolveOrbitNetwork({
