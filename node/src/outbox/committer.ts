@@ -15,6 +15,7 @@
 import type { Hex, TransactionReceipt } from "viem";
 
 import { commitBatchCall, findBatchCommit, isBatchCommitted } from "../chain/commit-batch.js";
+import { gasUsedForL1 } from "../chain/gas-used-for-l1.js";
 import { commitProofCall, findProofCommit, isProofCommitted } from "../chain/commit-proof.js";
 import type { ChainClients } from "../chain/clients.js";
 import { findDeviceRegistration, isDeviceRegistered, registerDeviceCall } from "../chain/register-device.js";
@@ -261,7 +262,7 @@ export class OutboxCommitter {
 
   /** Marks the row confirmed and writes the receipt into its reading / batch / device, in one transaction. */
   async #confirm(row: OutboxRow, found: FoundCommit): Promise<void> {
-    const receipt = { txHash: found.txHash, blockNumber: found.blockNumber, gasUsed: found.gasUsed, committedAt: Date.now() };
+    const receipt = { txHash: found.txHash, blockNumber: found.blockNumber, gasUsed: found.gasUsed, gasUsedForL1: found.gasUsedForL1 ?? null, committedAt: Date.now() };
     await this.#store.outbox.confirm(row, receipt);
     this.#sent.delete(row.id);
     this.#hooks.onConfirmed?.(row, receipt, Date.now() - (row.created_at ?? Date.now()));
@@ -302,7 +303,7 @@ export class OutboxCommitter {
       if (receipt !== undefined) {
         if (head !== undefined && head - receipt.blockNumber + 1n < BigInt(this.#options.confirmations)) continue;
         if (receipt.status === "success") {
-          await this.#confirm(row, { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), gasUsed: Number(receipt.gasUsed) });
+          await this.#confirm(row, { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), gasUsed: Number(receipt.gasUsed), gasUsedForL1: gasUsedForL1(receipt) ?? null });
         } else {
           const state = await this.#onChain(row);
           if (state.committed && state.found !== undefined) await this.#confirm(row, state.found);

@@ -18,7 +18,7 @@ describe("store", () => {
     const db = openDatabase({ path: ":memory:" });
     expect(migrate(db, 0)).to.equal(0);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").get()).to.equal(undefined);
-    expect(migrate(db)).to.equal(1);
+    expect(migrate(db)).to.equal(2);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").get()).to.not.equal(undefined);
     db.close();
   });
@@ -26,6 +26,24 @@ describe("store", () => {
   const device = { device_id: "EV_1", chain_device_id: "0x01", public_key: "aa", owner_address: "0x0000000000000000000000000000000000000001", registered_at: 1 };
   const reading = (counter: number, proof = `0x${counter.toString(16).padStart(64, "0")}`) => ({
     device_id: "EV_1", counter, key_id: "00000000", envelope: new Uint8Array([counter & 0xff, 2]), proof_hash: proof, mode: "proof" as const, received_at: 10,
+  });
+
+  it(`keeps each commit's parent-chain gas (receipt gasUsedForL1) from migration 002 on (${TEST_BACKEND})`, async () => {
+    const s = await openTestStore();
+    await s.devices.insert({ ...device, device_id: "EV_9" });
+    const id = await s.readings.insert({ ...reading(1, "0x99"), device_id: "EV_9" });
+    await s.readings.markCommitted(id, { txHash: "0xtx9", blockNumber: 4, gasUsed: 60_000, gasUsedForL1: 12_345, committedAt: 20 });
+    expect(await s.readings.get(id)).to.include({ gas_used: 60_000, gas_used_for_l1: 12_345 });
+    await s.close();
+  });
+
+  it("undoes migration 002 on SQLite: the parent-chain gas columns go, the rest stays", () => {
+    const db = openDatabase({ path: ":memory:" });
+    expect(migrate(db, 1)).to.equal(1);
+    expect(db.prepare("SELECT name FROM pragma_table_info('readings')").pluck().all()).to.not.include("gas_used_for_l1");
+    expect(migrate(db)).to.equal(2);
+    expect(db.prepare("SELECT name FROM pragma_table_info('batches')").pluck().all()).to.include("gas_used_for_l1");
+    db.close();
   });
 
   it(`stores devices, readings and outbox rows; counters only grow; one outbox row per action (${TEST_BACKEND})`, async () => {

@@ -16,6 +16,7 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
+import { DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from "../arbos/registry.js";
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
@@ -110,13 +111,17 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     return mutex;
   };
 
-  const stateOf = async (connection: NetworkConnection<ChainType | string>, rpc: ChainRpc): Promise<ConnectionState> => {
+  const stateOf = async (
+    connection: NetworkConnection<ChainType | string>,
+    rpc: ChainRpc,
+    arbOsOptions: ArbOsOptions,
+  ): Promise<ConnectionState> => {
     let state = states.get(connection);
     if (state === undefined) {
       state = {
         deferred: new Map(),
         mutex: connectionMutex(connection),
-        handlers: createStylusHandlers(),
+        handlers: createStylusHandlers(arbOsOptions),
         modules: new ModuleCache(),
       };
       const config = connection.networkConfig;
@@ -210,7 +215,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               constants.delete(connection);
               return await next(context, connection, request);
             }
-            const state = await stateOf(connection, rpc);
+            const state = await stateOf(connection, rpc, context.config.stylus ?? DEFAULT_ARBOS_OPTIONS);
             if (request.method === "evm_revert") state.deferred.clear();
             const scope: RequestScope = {
               rpc,
@@ -239,6 +244,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 throw error;
               }
             };
+            scope.dispatch = dispatch;
             try {
               return await dispatch(request);
             } finally {

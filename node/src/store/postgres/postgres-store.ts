@@ -13,7 +13,7 @@
 import type pg from "pg";
 
 import type { OutboxKind, OutboxRow, OutboxStatus } from "../outbox-repository.js";
-import type { NodeStore, PersistOutcome, ReadingRow } from "../types.js";
+import type { NodeStore, PersistOutcome, ReadingRow, Receipt } from "../types.js";
 import { migratePostgres } from "./migrate.js";
 import { createPool, describeDatabaseUrl, translateError } from "./pool.js";
 
@@ -71,7 +71,7 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
     }
   };
 
-  const confirmIn = async (c: pg.PoolClient, row: OutboxRow, r: { txHash: string; blockNumber: number; gasUsed: number; committedAt: number }) => {
+  const confirmIn = async (c: pg.PoolClient, row: OutboxRow, r: Receipt) => {
     switch (row.kind) {
       case "register_device":
         await c.query("UPDATE devices SET chain_status = 'registered', chain_tx_hash = COALESCE($1, chain_tx_hash) WHERE device_id = $2", [r.txHash, row.ref]);
@@ -79,13 +79,13 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
       case "commit_proof":
       case "submit_result":
         await c.query(
-          "UPDATE readings SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4 WHERE id = $5 AND status <> 'committed'",
-          [r.txHash, r.blockNumber, r.gasUsed, r.committedAt, Number(row.ref)],
+          "UPDATE readings SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4, gas_used_for_l1 = $6 WHERE id = $5 AND status <> 'committed'",
+          [r.txHash, r.blockNumber, r.gasUsed, r.committedAt, Number(row.ref), r.gasUsedForL1 ?? null],
         );
         break;
       case "commit_batch":
-        await c.query("UPDATE batches SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4 WHERE batch_id = $5", [
-          r.txHash, r.blockNumber, r.gasUsed, r.committedAt, row.ref,
+        await c.query("UPDATE batches SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4, gas_used_for_l1 = $6 WHERE batch_id = $5", [
+          r.txHash, r.blockNumber, r.gasUsed, r.committedAt, row.ref, r.gasUsedForL1 ?? null,
         ]);
         await c.query("UPDATE readings SET status = 'committed', tx_hash = $1, block_number = $2, committed_at = $3 WHERE batch_id = $4 AND status <> 'committed'", [
           r.txHash, r.blockNumber, r.committedAt, row.ref,
@@ -189,8 +189,8 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
         await q("UPDATE readings SET batch_id = $1, leaf_index = $2, status = 'batched' WHERE id = $3", [batchId, leafIndex, id]);
       },
       async markCommitted(id, r) {
-        await q("UPDATE readings SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4 WHERE id = $5 AND status <> 'committed'", [
-          r.txHash, r.blockNumber, r.gasUsed, r.committedAt, id,
+        await q("UPDATE readings SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4, gas_used_for_l1 = $6 WHERE id = $5 AND status <> 'committed'", [
+          r.txHash, r.blockNumber, r.gasUsed, r.committedAt, id, r.gasUsedForL1 ?? null,
         ]);
       },
       async markBatchCommitted(batchId, r) {
@@ -234,8 +234,8 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
         }),
       get: (id) => one("SELECT * FROM batches WHERE batch_id = $1", [id]),
       async markCommitted(id, r) {
-        await q("UPDATE batches SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4 WHERE batch_id = $5", [
-          r.txHash, r.blockNumber, r.gasUsed, r.committedAt, id,
+        await q("UPDATE batches SET status = 'committed', tx_hash = $1, block_number = $2, gas_used = $3, committed_at = $4, gas_used_for_l1 = $6 WHERE batch_id = $5", [
+          r.txHash, r.blockNumber, r.gasUsed, r.committedAt, id, r.gasUsedForL1 ?? null,
         ]);
       },
       async markFailed(id) {
