@@ -1,0 +1,27 @@
+// The corpus of Stylus programs (issue 9): one entry per crate under
+// corpus/stylus/<dir>/, each built alone (scripts/build-corpus.ts) into
+// corpus/stylus/<dir>/artifacts/. Shared by the build script and the loader.
+
+/** One program of the corpus. */
+export interface CorpusProgram {
+  /** Folder under corpus/stylus/ (also the name the tests use). */
+  readonly dir: CorpusProgramName;
+  /** Cargo package name. */
+  readonly crate: string;
+  /** Name of the linker output (the crate name with `_`). */
+  readonly lib: string;
+  /** Artifact base name. */
+  readonly contract: string;
+  /** The Solidity interface (contracts/corpus/) the program implements. */
+  readonly solidityInterface: string;
+}
+
+export type CorpusProgramName = "counter" | "caller" | "reentrancy" | "nft" | "verifier";
+
+export const CORPUS_PROGRAMS: readonly CorpusProgram[] = [
+  { dir: "counter", crate: "corpus-counter", lib: "corpus_counter", contract: "CorpusCounter", solidityInterface: "ICorpusCounter" },
+  { dir: "caller", crate: "corpus-caller", lib: "corpus_caller", contract: "CorpusCaller", solidityInterface: "ICorpusCaller" },
+  { dir: "reentrancy", crate: "corpus-reentrancy", lib: "corpus_reentrancy", contract: "CorpusReentrancy", solidityInterface: "ICorpusReentrancy" },
+  { dir: "nft", crate: "corpus-nft", lib: "corpus_nft", contract: "CorpusNft", solidityInterface: "ICorpusNft" },
+  { dir: "verifier", crate: "corpus-verifier", lib: "corpus_verifier", contract: "CorpusVerifier", solidityInterface: "ICorpusVerifier" },
+];
