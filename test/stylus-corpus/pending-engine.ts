@@ -21,17 +21,19 @@ const PRECOMPILES = "a program's static call to a precompile (ecrecover 0x01, P-
 
 export const PENDING_ENGINE: Readonly<Record<string, PendingEngineCase>> = {
   "call.stylus->stylus.tx": { reason: STYLUS_CALL_IN_TX },
-  "call.stylus->stylus.revert": { reason: `the eth_call part passes; mined: ${STYLUS_CALL_IN_TX}` },
+  "call.stylus->stylus.revert.tx": { reason: STYLUS_CALL_IN_TX },
   "call.stylus->stylus.value": { reason: STYLUS_CALL_IN_TX },
   "call.stylus->stylus.delegatecall": { reason: STYLUS_DELEGATECALL },
   "call.stylus->evm.static": { reason: STYLUS_TO_EVM_STATIC },
   "call.stylus->evm.tx": { reason: STYLUS_CALL_IN_TX },
-  "call.stylus->evm.revert": { reason: `${STYLUS_TO_EVM_STATIC}; mined: ${STYLUS_CALL_IN_TX}` },
+  "call.stylus->evm.revert.call": { reason: STYLUS_TO_EVM_STATIC },
+  "call.stylus->evm.revert.tx": { reason: STYLUS_CALL_IN_TX },
   "call.stylus->evm.value": { reason: STYLUS_CALL_IN_TX },
   "call.stylus->evm.delegatecall": { reason: STYLUS_DELEGATECALL },
   "call.evm->stylus.static": { reason: EVM_TO_STYLUS },
   "call.evm->stylus.tx": { reason: EVM_TO_STYLUS },
-  "call.evm->stylus.revert": { reason: EVM_TO_STYLUS },
+  "call.evm->stylus.revert.call": { reason: EVM_TO_STYLUS },
+  "call.evm->stylus.revert.tx": { reason: EVM_TO_STYLUS },
   "call.evm->stylus.value": { reason: EVM_TO_STYLUS },
   "call.evm->stylus.delegatecall": { reason: `delegatecall into a program: ${EVM_TO_STYLUS}` },
   "transfer.stylus": {
@@ -42,6 +44,9 @@ export const PENDING_ENGINE: Readonly<Record<string, PendingEngineCase>> = {
   "proxy.solidity->stylus": { reason: `the proxy's delegatecall into the program: ${EVM_TO_STYLUS}` },
   "factory.stylus-constructor": {
     reason: "CREATE2 of Stylus init code from a contract is refused by EDR (EIP-3541: new code may not start with 0xEF), so the factory reverts FactoryCreateFailed",
+  },
+  "nft.safe-transfer-receiver.call": {
+    reason: `the program's call to the Solidity receiver fails even in eth_call (${STYLUS_TO_EVM_STATIC}), so the token reports ERC721InvalidReceiver`,
   },
   "nft.safe-transfer-receiver": { reason: `onERC721Received is a call out in the transfer: ${STYLUS_CALL_IN_TX}` },
   "reentrancy.callback": { reason: `the call to the hook: ${STYLUS_CALL_IN_TX}` },

@@ -48,13 +48,18 @@ export const callCases: CorpusCase<unknown>[] = pairs.flatMap(({ caller, callee 
     expect(await t.read<bigint>(f.counter, abis.counter, "number")).to.equal(500n);
     expect(await t.read<bigint>(f.caller, abis.caller, "number"), "the caller's own slot 0 is untouched").to.equal(0n);
   }),
-  pairCase(caller, callee, "revert", "a callee custom error reverts the whole call with the callee's data", async (t, f) => {
+  pairCase(caller, callee, "revert.call", "a callee custom error comes back unchanged from eth_call", async (t, f) => {
     const abis = await corpusAbis();
-    await t.write(f.counter, abis.counter, "setNumber", [3n]);
     // The caller's ABI does not declare the callee's errors: decode with both.
     const reverted = await t.revertOf(f.caller, [...abis.caller, ...abis.counter], "callSetNumber", [f.counter, 2_000_000n]);
     expect(reverted.errorName).to.equal("CounterTooLarge");
     expect(reverted.args).to.deep.equal([2_000_000n, 1_000_000n]);
+    // Accepted values go through the same path without error.
+    await t.pub.simulateContract({ address: f.caller, abi: abis.caller, functionName: "callSetNumber", args: [f.counter, 5n], account: t.wallet.account! });
+  }),
+  pairCase(caller, callee, "revert.tx", "a callee custom error reverts the mined transaction and changes nothing", async (t, f) => {
+    const abis = await corpusAbis();
+    await t.write(f.counter, abis.counter, "setNumber", [3n]);
     await t.writeReverts(f.caller, [...abis.caller, ...abis.counter], "callSetNumber", [f.counter, 2_000_000n], "CounterTooLarge");
     expect(await t.read<bigint>(f.counter, abis.counter, "number")).to.equal(3n);
   }),

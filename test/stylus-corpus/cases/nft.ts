@@ -45,6 +45,32 @@ export const nftCases: CorpusCase<unknown>[] = [
     },
   }),
   corpusCase<{ nft: Address; receiver: Address; rejecting: Address }>({
+    name: "nft.safe-transfer-receiver.call",
+    title: "ERC-721 safeTransferFrom to contracts in eth_call: the receiver's answer decides",
+    async setup(d) {
+      const f = { nft: await d.stylus("nft"), receiver: await d.solidity("CorpusNftReceiver"), rejecting: await d.solidity("CorpusNftReceiver") };
+      return f;
+    },
+    async check(t, f) {
+      const abis = await corpusAbis();
+      const alice = getAddress(t.wallet.account!.address);
+      await t.write(f.nft, abis.nft, "mint", [alice, 9n]);
+      await t.write(f.rejecting, abis.receiver, "setRejecting", [true]);
+      await t.pub.simulateContract({
+        address: f.nft,
+        abi: abis.nft,
+        functionName: "safeTransferFrom",
+        args: [alice, f.receiver, 9n],
+        account: t.wallet.account!,
+      });
+      const reason = await t.revertOf(f.nft, abis.nft, "safeTransferFrom", [alice, f.rejecting, 9n]);
+      expect(reason.errorName, "the receiver's revert data comes back as the reason").to.equal("InvalidReceiverWithReason");
+      const notReceiver = await t.revertOf(f.nft, abis.nft, "safeTransferFrom", [alice, f.nft, 9n]);
+      expect(notReceiver).to.deep.include({ errorName: "ERC721InvalidReceiver", args: [getAddress(f.nft)] });
+      expectSameAddress(await t.read<Address>(f.nft, abis.nft, "ownerOf", [9n]), alice);
+    },
+  }),
+  corpusCase<{ nft: Address; receiver: Address; rejecting: Address }>({
     name: "nft.safe-transfer-receiver",
     title: "ERC-721 safeTransferFrom to a Solidity receiver calls onERC721Received in the transfer",
     async setup(d) {
