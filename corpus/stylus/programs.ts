@@ -16,7 +16,7 @@ export interface CorpusProgram {
   readonly solidityInterface: string;
 }
 
-export type CorpusProgramName = "counter" | "caller" | "reentrancy" | "nft" | "verifier";
+export type CorpusProgramName = "counter" | "caller" | "reentrancy" | "nft" | "verifier" | "deployer" | "proxy";
 
 export const CORPUS_PROGRAMS: readonly CorpusProgram[] = [
   { dir: "counter", crate: "corpus-counter", lib: "corpus_counter", contract: "CorpusCounter", solidityInterface: "ICorpusCounter" },
@@ -24,4 +24,6 @@ export const CORPUS_PROGRAMS: readonly CorpusProgram[] = [
   { dir: "reentrancy", crate: "corpus-reentrancy", lib: "corpus_reentrancy", contract: "CorpusReentrancy", solidityInterface: "ICorpusReentrancy" },
   { dir: "nft", crate: "corpus-nft", lib: "corpus_nft", contract: "CorpusNft", solidityInterface: "ICorpusNft" },
   { dir: "verifier", crate: "corpus-verifier", lib: "corpus_verifier", contract: "CorpusVerifier", solidityInterface: "ICorpusVerifier" },
+  { dir: "deployer", crate: "corpus-deployer", lib: "corpus_deployer", contract: "CorpusDeployer", solidityInterface: "ICorpusDeployer" },
+  { dir: "proxy", crate: "corpus-proxy", lib: "corpus_proxy", contract: "CorpusStylusProxy", solidityInterface: "ICorpusCounter" },
 ];

@@ -42,9 +42,16 @@ export const PENDING_ENGINE: Readonly<Record<string, PendingEngineCase>> = {
       "that funds the program (its receive()) fails with invalid opcode",
   },
   "proxy.solidity->stylus": { reason: `the proxy's delegatecall into the program: ${EVM_TO_STYLUS}` },
-  "factory.stylus-constructor": {
+  "proxy.stylus->stylus": { reason: `the proxy program's fallback: ${STYLUS_DELEGATECALL}` },
+  "proxy.stylus->evm": { reason: `the proxy program's fallback: ${STYLUS_DELEGATECALL}` },
+  "factory.solidity.stylus-constructor": {
     reason: "CREATE2 of Stylus init code from a contract is refused by EDR (EIP-3541: new code may not start with 0xEF), so the factory reverts FactoryCreateFailed",
   },
+  "factory.stylus.stylus-constructor": {
+    reason: "a program's create2 in a transaction is refused ('unsupported in this context: create2'); the activation and constructor calls after it are call_contract",
+  },
+  "factory.stylus.create-evm": { reason: "a program's create1 in a transaction is refused ('unsupported in this context: create1')" },
+
   "nft.safe-transfer-receiver.call": {
     reason: `the program's call to the Solidity receiver fails even in eth_call (${STYLUS_TO_EVM_STATIC}), so the token reports ERC721InvalidReceiver`,
   },

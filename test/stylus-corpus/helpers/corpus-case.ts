@@ -36,6 +36,7 @@ export interface CorpusAbis {
   caller: Abi;
   proxy: Abi;
   factory: Abi;
+  deployer: Abi;
   nft: Abi;
   receiver: Abi;
   reentrancy: Abi;
@@ -53,6 +54,7 @@ export async function corpusAbis(): Promise<CorpusAbis> {
       caller: "ICorpusCaller",
       proxy: "CorpusProxy",
       factory: "CorpusFactory",
+      deployer: "ICorpusDeployer",
       nft: "ICorpusNft",
       receiver: "CorpusNftReceiver",
       reentrancy: "ICorpusReentrancy",

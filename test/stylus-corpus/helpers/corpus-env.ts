@@ -39,6 +39,7 @@ export type CorpusSolidityName =
   | "CorpusCaller"
   | "CorpusProxy"
   | "CorpusFactory"
+  | "ICorpusDeployer"
   | "CorpusNftReceiver"
   | "ICorpusNft"
   | "ICorpusReentrancy"
@@ -59,6 +60,8 @@ export interface CorpusDeployer {
   solidity(name: CorpusSolidityName, args?: readonly unknown[], value?: bigint): Promise<Address>;
   /** Sends value from the first account. */
   fund(to: Address, value: bigint): Promise<void>;
+  /** Sends calldata from the first account; fails unless the transaction succeeds. */
+  call(to: Address, data: Hex): Promise<void>;
 }
 
 /** What a case's check uses, on the network the check runs on. */
@@ -131,6 +134,12 @@ function deployerOf(connection: NetworkConnection): CorpusDeployer {
     async solidity(name, args = [], value) {
       const contract = await connection.viem.deployContract(name as never, args as never, (value === undefined ? {} : { value }) as never);
       return (contract as { address: Address }).address;
+    },
+    async call(to, data) {
+      const [wallet] = await connection.viem.getWalletClients();
+      const pub = await connection.viem.getPublicClient();
+      const receipt = await pub.waitForTransactionReceipt({ hash: await wallet!.sendTransaction({ to, data, chain: null, account: wallet!.account! }) });
+      if (receipt.status !== "success") throw new Error(`setup call to ${to} reverted (${receipt.transactionHash})`);
     },
     async fund(to, value) {
       const [wallet] = await connection.viem.getWalletClients();
