@@ -4,13 +4,17 @@
 import { expect } from "chai";
 import type { Address } from "viem";
 
-import { corpusAbis, corpusCase, type CorpusCase } from "../helpers/corpus-case.js";
+import { corpusAbis, corpusCase, IMPLS, type CorpusCase, type Impl } from "../helpers/corpus-case.js";
+import type { CorpusDeployer } from "../helpers/corpus-env.js";
 
-export const reentrancyCases: CorpusCase<unknown>[] = [
+const deployReentrancy = async (d: CorpusDeployer, impl: Impl): Promise<Address> =>
+  impl === "stylus" ? await d.stylus("reentrancy") : await d.solidity("CorpusReentrancy");
+
+export const reentrancyCases: CorpusCase<unknown>[] = IMPLS.flatMap((impl) => [
   corpusCase<Address>({
-    name: "reentrancy.direct",
-    title: "reentrancy program: a direct call is not reentrant",
-    setup: async (d) => await d.stylus("reentrancy"),
+    name: `reentrancy.${impl}.direct`,
+    title: `reentrancy (${impl}): a direct call is not reentrant`,
+    setup: async (d) => await deployReentrancy(d, impl),
     async check(t, program) {
       const { reentrancy: abi } = await corpusAbis();
       const me = t.wallet.account!.address;
@@ -21,10 +25,10 @@ export const reentrancyCases: CorpusCase<unknown>[] = [
     },
   }),
   corpusCase<{ program: Address; hook: Address }>({
-    name: "reentrancy.callback",
-    title: "reentrancy program -> Solidity hook -> program again: msg_reentrant and log order",
+    name: `reentrancy.${impl}.callback`,
+    title: `reentrancy (${impl}) -> Solidity hook -> back again: reentrant flag and log order`,
     async setup(d) {
-      return { program: await d.stylus("reentrancy"), hook: await d.solidity("CorpusReentryHook") };
+      return { program: await deployReentrancy(d, impl), hook: await d.solidity("CorpusReentryHook") };
     },
     async check(t, { program, hook }) {
       const abis = await corpusAbis();
@@ -41,4 +45,4 @@ export const reentrancyCases: CorpusCase<unknown>[] = [
       expect(await t.read<boolean>(program, abis.reentrancy, "lastReentrant")).to.equal(true);
     },
   }),
-];
+]);

@@ -43,6 +43,7 @@ export type CorpusSolidityName =
   | "CorpusNftReceiver"
   | "ICorpusNft"
   | "ICorpusReentrancy"
+  | "CorpusReentrancy"
   | "CorpusReentryHook"
   | "ICorpusVerifier"
   | "CorpusVerifier";
