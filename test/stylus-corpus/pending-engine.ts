@@ -52,10 +52,10 @@ export const PENDING_ENGINE: Readonly<Record<string, PendingEngineCase>> = {
   },
   "factory.stylus.create-evm": { reason: "a program's create1 in a transaction is refused ('unsupported in this context: create1')" },
 
-  "nft.safe-transfer-receiver.call": {
+  "nft.stylus.safe-transfer-receiver.call": {
     reason: `the program's call to the Solidity receiver fails even in eth_call (${STYLUS_TO_EVM_STATIC}), so the token reports ERC721InvalidReceiver`,
   },
-  "nft.safe-transfer-receiver": { reason: `onERC721Received is a call out in the transfer: ${STYLUS_CALL_IN_TX}` },
+  "nft.stylus.safe-transfer-receiver": { reason: `onERC721Received is a call out in the transfer: ${STYLUS_CALL_IN_TX}` },
   "reentrancy.stylus.callback": { reason: `the call to the hook: ${STYLUS_CALL_IN_TX}` },
   "verifier.stylus.ecrecover": { reason: PRECOMPILES },
   "verifier.stylus.p256": { reason: PRECOMPILES },

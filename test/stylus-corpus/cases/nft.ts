@@ -5,17 +5,21 @@
 import { expect } from "chai";
 import { getAddress, toHex, type Address } from "viem";
 
-import { corpusAbis, corpusCase, type CorpusCase } from "../helpers/corpus-case.js";
+import { corpusAbis, corpusCase, IMPLS, type CorpusCase, type Impl } from "../helpers/corpus-case.js";
+import type { CorpusDeployer } from "../helpers/corpus-env.js";
+
+const deployNft = async (d: CorpusDeployer, impl: Impl): Promise<Address> =>
+  impl === "stylus" ? await d.stylus("nft") : await d.solidity("CorpusNft");
 
 const expectSameAddress = (actual: Address, expected: Address): void => {
   expect(actual.toLowerCase()).to.equal(expected.toLowerCase());
 };
 
-export const nftCases: CorpusCase<unknown>[] = [
+export const nftCases: CorpusCase<unknown>[] = IMPLS.flatMap((impl) => [
   corpusCase<Address>({
-    name: "nft.eoa",
-    title: "ERC-721 (openzeppelin-stylus): mint, transfers between EOAs, approvals, custom errors",
-    setup: async (d) => await d.stylus("nft"),
+    name: `nft.${impl}.eoa`,
+    title: `ERC-721 (${impl === "stylus" ? "openzeppelin-stylus" : "Solidity twin"}): mint, transfers between EOAs, approvals, custom errors`,
+    setup: async (d) => await deployNft(d, impl),
     async check(t, nft) {
       const { nft: abi } = await corpusAbis();
       const alice = getAddress(t.wallet.account!.address);
@@ -45,10 +49,10 @@ export const nftCases: CorpusCase<unknown>[] = [
     },
   }),
   corpusCase<{ nft: Address; receiver: Address; rejecting: Address }>({
-    name: "nft.safe-transfer-receiver.call",
-    title: "ERC-721 safeTransferFrom to contracts in eth_call: the receiver's answer decides",
+    name: `nft.${impl}.safe-transfer-receiver.call`,
+    title: `ERC-721 (${impl}) safeTransferFrom to contracts in eth_call: the receiver's answer decides`,
     async setup(d) {
-      const f = { nft: await d.stylus("nft"), receiver: await d.solidity("CorpusNftReceiver"), rejecting: await d.solidity("CorpusNftReceiver") };
+      const f = { nft: await deployNft(d, impl), receiver: await d.solidity("CorpusNftReceiver"), rejecting: await d.solidity("CorpusNftReceiver") };
       return f;
     },
     async check(t, f) {
@@ -71,10 +75,10 @@ export const nftCases: CorpusCase<unknown>[] = [
     },
   }),
   corpusCase<{ nft: Address; receiver: Address; rejecting: Address }>({
-    name: "nft.safe-transfer-receiver",
-    title: "ERC-721 safeTransferFrom to a Solidity receiver calls onERC721Received in the transfer",
+    name: `nft.${impl}.safe-transfer-receiver`,
+    title: `ERC-721 (${impl}) safeTransferFrom to a Solidity receiver calls onERC721Received in the transfer`,
     async setup(d) {
-      return { nft: await d.stylus("nft"), receiver: await d.solidity("CorpusNftReceiver"), rejecting: await d.solidity("CorpusNftReceiver") };
+      return { nft: await deployNft(d, impl), receiver: await d.solidity("CorpusNftReceiver"), rejecting: await d.solidity("CorpusNftReceiver") };
     },
     async check(t, f) {
       const abis = await corpusAbis();
@@ -103,4 +107,4 @@ export const nftCases: CorpusCase<unknown>[] = [
       expect(notReceiver).to.deep.include({ errorName: "ERC721InvalidReceiver", args: [getAddress(f.nft)] });
     },
   }),
-];
+]);

@@ -42,6 +42,7 @@ export type CorpusSolidityName =
   | "ICorpusDeployer"
   | "CorpusNftReceiver"
   | "ICorpusNft"
+  | "CorpusNft"
   | "ICorpusReentrancy"
   | "CorpusReentrancy"
   | "CorpusReentryHook"
