@@ -194,6 +194,11 @@ function main(): void {
       for (const p of args.programs) {
         const { files, info } = buildProgram(p, toolchain, args.targetDir ?? join(temp, "target"));
         printSize(info);
+        if (p.reproducible === false) {
+          // Built and validated above; its bytes vary between clean builds (corpus/stylus/programs.ts).
+          console.log(`${p.dir}: not byte-reproducible from a clean build (known); built and validated, bytes not compared`);
+          continue;
+        }
         differing.push(...differingArtifacts(files, artifactsDir(p)).map((f) => `${p.dir}/artifacts/${f}`));
       }
       if (differing.length > 0) {
