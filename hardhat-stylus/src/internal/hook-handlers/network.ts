@@ -21,7 +21,7 @@ import { createRemoteActivationLookup } from "../activation/remote-activation.js
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
-import { ModuleCache } from "../chain/program-runner.js";
+import { ModuleCache } from "../execution/module-cache.js";
 import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
@@ -33,6 +33,8 @@ interface ConnectionState {
   modules: ModuleCache;
   /** Set on forked networks: activation on the forked chain. */
   remoteActivation?: RemoteActivationLookup;
+  /** Stylus code was deployed, set or run on this connection (or it is a fork): EVM failures get a second look. */
+  stylusSeen: boolean;
 }
 
 /** The part of hardhat_reset's parameter the plugin reads. */
@@ -117,6 +119,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         mutex: connectionMutex(connection),
         handlers: createStylusHandlers(),
         modules: new ModuleCache(),
+        stylusSeen: false,
       };
       const config = connection.networkConfig;
       const reset = forkAfterReset.get(connection);
@@ -133,6 +136,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
           if (metadata.forkedNetwork !== undefined) forkBlock = BigInt(metadata.forkedNetwork.forkBlockNumber);
         }
         state.remoteActivation = createRemoteActivationLookup(fork.url, forkBlock, fork.headers);
+        state.stylusSeen = true;
       }
       await installArbWasmStub(rpc);
       states.set(connection, state);
@@ -209,11 +213,19 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               return await next(context, connection, request);
             }
             const state = await stateOf(connection, rpc);
+            if (request.method === "hardhat_setCode" || request.method === "eth_sendTransaction" || request.method === "eth_sendRawTransaction") {
+              // Stylus code placed directly or deployed: from now on EVM failures may come from calls into programs.
+              if (JSON.stringify(request.params ?? []).toLowerCase().includes("eff000")) state.stylusSeen = true;
+            }
             if (request.method === "evm_revert") state.deferred.clear();
             const scope: RequestScope = {
               rpc,
               modules: state.modules,
               remoteActivation: state.remoteActivation,
+              stylusPresent: () => state.stylusSeen,
+              sawStylus: () => {
+                state.stylusSeen = true;
+              },
               defer: (sender, nonce, deferredRequest) => {
                 const key = sender.toLowerCase();
                 const queue = state.deferred.get(key) ?? new Map<bigint, JsonRpcRequest>();

@@ -17,6 +17,7 @@ export class ArbWasmHandler implements StylusRequestHandler {
   async handle(request: JsonRpcRequest, scope: RequestScope): Promise<JsonRpcRequest | JsonRpcResponse> {
     const tx = await readTransaction(request);
     if (tx === null || tx.to === null || tx.to.toLowerCase() !== ARBWASM_ADDRESS) return request;
+    scope.sawStylus();
     return await runEmulatedTransaction(request, tx, ARBWASM_ADDRESS, scope, async (env) =>
       await runArbWasm({
         view: env.view,

@@ -63,6 +63,21 @@ function isPrecompile(address: Hex): boolean {
   return (n >= 1n && n <= 0x0an) || (n >= 0x64n && n <= 0x74n) || n === 0xffn;
 }
 
+/** Host functions that read the chain or call out: they may suspend in live frames. */
+const LIVE_IMPORTS = [
+  "storage_load_bytes32",
+  "storage_flush_cache",
+  "account_balance",
+  "account_code",
+  "account_code_size",
+  "account_codehash",
+  "call_contract",
+  "delegate_call_contract",
+  "static_call_contract",
+  "create1",
+  "create2",
+] as const;
+
 interface CacheWord {
   value: Hex;
   /** The value the chain holds, when known (StorageWord::known). */
@@ -77,6 +92,18 @@ export interface InkMeter {
   exhaust(): void;
 }
 
+/**
+ * Live chain access of a frame of the combined interpreter: values already
+ * known are answered synchronously, a miss is awaited by the suspending
+ * import (JSPI) that asked for it, and writes go straight to the journal.
+ */
+export interface LiveChain {
+  /** The value for a read key (`sload:`, `orig:`, `balance:`, `code:`, `codehash:`) if known without a chain read. */
+  peek(key: string): unknown;
+  /** Writes a slot of the program's own storage (at `storage_flush_cache`). */
+  store(slot: Hex, value: Hex): void;
+}
+
 /** State shared by all runs of one execution (the read cache). */
 export interface ExecutionShared {
   context: ExecutionContext;
@@ -87,6 +114,8 @@ export interface ExecutionShared {
   logger: ((line: string) => void) | undefined;
   /** Memory pages open at start (program footprint), for pay_for_memory_grow. */
   footprint: number;
+  /** Set for frames of the combined interpreter (one run, host functions may await). */
+  live?: LiveChain;
 }
 
 /** Per-run state and the host functions. */
@@ -104,6 +133,8 @@ export class HostEnv {
   readonly missing = new Map<string, () => Promise<unknown>>();
   /** Set after the first miss: the run goes on with placeholders only to discover more misses. */
   speculative = false;
+  /** Live mode: values fetched for the host call being retried (consumed once). */
+  readonly #fetched = new Map<string, unknown>();
   #storage = new Map<Hex, CacheWord>();
   #cacheReads = 0;
   #cacheWrites = 0;
@@ -213,6 +244,19 @@ export class HostEnv {
    * collect every independent miss, calls out stop the run at once.
    */
   #need<T>(key: string, fetch: () => Promise<T>, placeholder?: T): T {
+    const live = this.shared.live;
+    if (live !== undefined) {
+      if (this.#fetched.has(key)) {
+        const value = this.#fetched.get(key) as T;
+        this.#fetched.delete(key);
+        return value;
+      }
+      if (!key.startsWith("call:") && !key.startsWith("create:")) {
+        const known = live.peek(key);
+        if (known !== undefined) return known as T;
+      }
+      throw new NeedReadSignal(key, fetch);
+    }
     if (this.shared.cache.has(key)) return this.shared.cache.get(key) as T;
     if (placeholder === undefined) {
       // A call out made on a speculative path may carry placeholder-derived inputs: do not fetch it.
@@ -236,7 +280,17 @@ export class HostEnv {
 
   /** Current value of a slot as the EVM sees it mid-run (flushed writes first). */
   #currentSlot(slot: Hex): Hex {
+    if (this.shared.live !== undefined) return this.#chainSlot(slot);
     return this.committed.get(slot) ?? this.#chainSlot(slot);
+  }
+
+  /** Value of a slot when the transaction started (EIP-2200's original). */
+  #originalSlot(slot: Hex): Hex {
+    const { address } = this.shared.context;
+    const chain = this.shared.chain;
+    if (this.shared.live === undefined || chain.getOriginalStorageAt === undefined) return this.#chainSlot(slot);
+    const read = chain.getOriginalStorageAt.bind(chain);
+    return this.#need(`orig:${slot}`, async () => normWord(await read(address, slot)), ZERO_WORD);
   }
 
   #touchAddress(address: Hex): bigint {
@@ -322,12 +376,14 @@ export class HostEnv {
         if (dirty.length > 0) {
           if (ctx.isStatic) this.#writeProtection(name);
           // Read every original value first so a re-run never sees half-applied state.
-          const originals = dirty.map(([key]) => this.#chainSlot(key));
+          const live = this.shared.live;
+          const originals = dirty.map(([key]) => this.#originalSlot(key));
+          const currents = live === undefined ? undefined : dirty.map(([key]) => this.#chainSlot(key));
           let cost = 0n;
           const gasLeft = this.gasLeft();
           dirty.forEach(([key, value], i) => {
             const original = BigInt(originals[i] as Hex);
-            const current = BigInt(this.committed.get(key) ?? (originals[i] as Hex));
+            const current = BigInt(currents?.[i] ?? this.committed.get(key) ?? (originals[i] as Hex));
             const cold = !this.#warmSlots.has(key);
             this.#warmSlots.add(key);
             const c = sstoreCost(original, current, BigInt(value), cold);
@@ -342,6 +398,7 @@ export class HostEnv {
             throw new OutOfInkSignal(name);
           }
           this.buyGas(cost, name);
+          if (live !== undefined) for (const [key, value] of dirty) live.store(key, value);
         }
         if (clear !== 0) this.#storage.clear();
       },
@@ -402,7 +459,7 @@ export class HostEnv {
         if (ctx.isStatic) this.#writeProtection(name);
         const topicList: Hex[] = [];
         for (let i = 0; i < t; i++) topicList.push(toHex(bytes.subarray(i * 32, i * 32 + 32)));
-        this.logs.push({ topics: topicList, data: toHex(bytes.subarray(t * 32)) });
+        this.logs.push({ address: ctx.address, topics: topicList, data: toHex(bytes.subarray(t * 32)) });
       },
       account_balance: (addressPtr: number, dest: number): void => {
         const name = "account_balance";
@@ -573,7 +630,49 @@ export class HostEnv {
       tee_f32: (v: number): number => (say(String(v)), v),
       tee_f64: (v: number): number => (say(String(v)), v),
     };
+    if (this.shared.live !== undefined) {
+      for (const name of LIVE_IMPORTS) {
+        const impl = (vmHooks as Record<string, (...args: never[]) => unknown>)[name];
+        if (impl !== undefined) (vmHooks as Record<string, unknown>)[name] = this.#suspending(impl);
+      }
+    }
     return { vm_hooks: vmHooks, console };
+  }
+
+  /**
+   * A host function that may await a chain read or a nested frame (JSPI): it runs synchronously
+   * when everything it needs is known; on a miss it restores the meter and counters, awaits the
+   * value and runs again (host functions do all their chain reads before changing other state).
+   */
+  #suspending(impl: (...args: never[]) => unknown): WebAssembly.Suspending {
+    return new WebAssembly.Suspending((...args: never[]): unknown => {
+      const ink = this.meter.get();
+      const calls = this.hostCalls.length;
+      const reads = this.#cacheReads;
+      const writes = this.#cacheWrites;
+      try {
+        return impl(...args);
+      } catch (error) {
+        if (!(error instanceof NeedReadSignal)) throw error;
+        return (async () => {
+          let signal: NeedReadSignal = error;
+          for (;;) {
+            const value = await signal.fetch();
+            this.meter.set(ink);
+            this.hostCalls.length = calls;
+            this.#cacheReads = reads;
+            this.#cacheWrites = writes;
+            this.#fetched.set(signal.key, value);
+            try {
+              return impl(...args);
+            } catch (again) {
+              if (!(again instanceof NeedReadSignal)) throw again;
+              signal = again;
+            }
+          }
+        })();
+      }
+    });
   }
 
   #accountCode(address: Hex, name: string): Uint8Array {
@@ -612,11 +711,12 @@ export class HostEnv {
     const value = valuePtr === undefined ? 0n : bigintFromBytes(this.read(valuePtr, 32));
 
     const chainCall = this.shared.chain.call;
+    const live = this.shared.live !== undefined;
     if (chainCall === undefined) this.#unsupported(name, "this chain access serves no calls out");
-    if (this.shared.mode === "transaction" && kind !== "staticcall") {
+    if (!live && this.shared.mode === "transaction" && kind !== "staticcall") {
       this.#unsupported(name, "its effects cannot be applied to the mined transaction; only static_call_contract is supported in transactions");
     }
-    if ((to === ctx.address || kind === "delegatecall") && this.committed.size > 0) {
+    if (!live && (to === ctx.address || kind === "delegatecall") && this.committed.size > 0) {
       // chain.call sees the chain before this execution, not the slots flushed so far.
       this.#unsupported(name, "the callee would read this program's storage without the writes flushed earlier in this run");
     }
@@ -627,13 +727,17 @@ export class HostEnv {
       return 2;
     }
     // EVM CALL cost (EIP-2929 access + value transfer), 63/64 rule, stipend.
-    let baseCost = this.#touchAddress(to);
+    // Chain reads first: a live frame retries the host call after awaiting a miss.
     let newAccount = false;
     if (value !== 0n) {
-      baseCost += CALL_VALUE_GAS;
       const balance = this.#need(`balance:${to}`, () => this.shared.chain.getBalance(to), 0n);
       const code = this.#need(`code:${to}`, () => this.shared.chain.getCode(to), EMPTY);
       newAccount = balance === 0n && code.length === 0;
+    }
+    const wasWarm = this.#warmAddresses.has(to);
+    let baseCost = this.#touchAddress(to);
+    if (value !== 0n) {
+      baseCost += CALL_VALUE_GAS;
       if (newAccount) baseCost += CALL_NEW_ACCOUNT_GAS;
     }
     if (gasLeft < baseCost) {
@@ -653,7 +757,14 @@ export class HostEnv {
       gas: gas + stipend,
     };
     const key = `call:${kind}:${to}:${value}:${request.gas}:${request.data}`;
-    const result = this.#need<ChainCallResult>(key, () => chainCall.call(this.shared.chain, request));
+    let result: ChainCallResult;
+    try {
+      result = this.#need<ChainCallResult>(key, () => chainCall.call(this.shared.chain, request));
+    } catch (signal) {
+      if (!wasWarm) this.#warmAddresses.delete(to);
+      throw signal;
+    }
+    if (result.logs !== undefined) this.logs.push(...result.logs);
     let used = result.gasUsed - stipend;
     if (used < 0n) used = 0n;
     if (used > gas) used = gas;
@@ -682,7 +793,7 @@ export class HostEnv {
     const salt = saltPtr === undefined ? undefined : this.readWord(saltPtr);
     const chainCreate = this.shared.chain.create;
     if (ctx.isStatic) this.#writeProtection(name);
-    if (this.shared.mode === "transaction") {
+    if (this.shared.mode === "transaction" && this.shared.live === undefined) {
       this.#unsupported(name, "deployments from a Stylus program cannot be applied to the mined transaction");
     }
     if (chainCreate === undefined) this.#unsupported(name, "this chain access serves no deployments");
@@ -706,6 +817,7 @@ export class HostEnv {
     };
     const key = `create:${name}:${endowment}:${salt ?? ""}:${gas}:${request.initCode}`;
     const result = this.#need<ChainCreateResult>(key, () => chainCreate.call(this.shared.chain, request));
+    if (result.logs !== undefined) this.logs.push(...result.logs);
     let used = result.gasUsed;
     if (used > gas) used = gas;
     this.buyGas(baseCost + used, name);

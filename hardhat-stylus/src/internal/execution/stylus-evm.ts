@@ -1,0 +1,91 @@
+// The combined interpreter: ethereumjs's EVM whose frames dispatch on the
+// code they run. EVM bytecode runs in ethereumjs; code that starts with
+// EF F0 00 runs as a Stylus program (stylus-frame.ts), whose calls out and
+// creations come back here as nested frames; an address of the ArbOS
+// precompile registry (ArbWasm, ArbSys, ...) is served by its module
+// (arbos-frame.ts). One journal covers every frame, so a failed frame reverts
+// exactly its own effects and logs stay in execution order.
+import { EVM, EVMError, type EVMOpts, type ExecResult, type Message } from "@ethereumjs/evm";
+import type { Address } from "viem";
+
+import type { RemoteActivationLookup } from "../activation/remote-activation.js";
+import type { ArbOsPrecompile } from "../arbos/types.js";
+import type { BlockHeaderInfo } from "../chain/chain-rpc.js";
+import type { ModuleCache } from "./module-cache.js";
+import type { StateView } from "../chain/state-view.js";
+
+import type { EdrStateManager } from "./edr-state-manager.js";
+
+import { runArbOsFrame } from "./arbos-frame.js";
+import { runStylusFrame } from "./stylus-frame.js";
+
+/** What every frame of one interpreter run shares. */
+export interface InterpreterEnvironment {
+  view: StateView;
+  modules: ModuleCache;
+  remoteActivation?: RemoteActivationLookup;
+  block: BlockHeaderInfo;
+  chainId: bigint;
+  gasPrice: bigint;
+  origin: Address;
+  /** ArbOS precompiles by lowercase address (ArbWasm and the registry's modules). */
+  precompiles: Map<string, ArbOsPrecompile>;
+  /** Receives `console.*` output of debug programs. */
+  logger?: (line: string) => void;
+}
+
+/** Frame messages as ethereumjs passes them to runInterpreter (a spread copy of a Message). */
+export type FrameMessage = Message & { codeAddress?: Message["to"] };
+
+const STYLUS_PREFIX = [0xef, 0xf0, 0x00] as const;
+
+export function isStylusBytes(code: Uint8Array): boolean {
+  return code.length >= 3 && code[0] === STYLUS_PREFIX[0] && code[1] === STYLUS_PREFIX[1] && code[2] === STYLUS_PREFIX[2];
+}
+
+export class StylusEvm extends EVM {
+  readonly env: InterpreterEnvironment;
+  readonly state: EdrStateManager;
+  /** Stylus frames open per program address (msg_reentrant). */
+  readonly openPrograms = new Map<string, number>();
+  /** Set once a Stylus frame or an ArbOS precompile ran: the run needs the plugin to be applied. */
+  reachedEmulated = false;
+
+  constructor(opts: EVMOpts, env: InterpreterEnvironment, state: EdrStateManager) {
+    super(opts);
+    this.env = env;
+    this.state = state;
+  }
+
+  protected override async runInterpreter(message: Message, opts?: Parameters<EVM["runInterpreter"]>[1]): Promise<ExecResult> {
+    const frame = message as FrameMessage;
+    const code = frame.code;
+    if (frame.isCreate !== true && code instanceof Uint8Array) {
+      const codeAddress = (frame.codeAddress ?? frame.to)?.toString();
+      const precompile = codeAddress === undefined ? undefined : this.env.precompiles.get(codeAddress);
+      if (precompile !== undefined) {
+        this.reachedEmulated = true;
+        return await runArbOsFrame(this, frame, precompile);
+      }
+      if (isStylusBytes(code)) {
+        this.reachedEmulated = true;
+        return await runStylusFrame(this, frame, code);
+      }
+    }
+    const result = await super.runInterpreter(message, opts);
+    if (frame.isCreate === true && result.exceptionError === undefined && result.returnValue[0] === 0xef) {
+      // EIP-3541 as Nitro applies it: 0xEF code may be deployed only as a Stylus program (EF F0 00).
+      if (isStylusBytes(result.returnValue)) this.reachedEmulated = true;
+      else return invalidBytecode(frame.gasLimit);
+    }
+    return result;
+  }
+}
+
+function invalidBytecode(gasLimit: bigint): ExecResult {
+  return {
+    returnValue: new Uint8Array(0),
+    executionGasUsed: gasLimit,
+    exceptionError: new EVMError(EVMError.errorMessages.INVALID_BYTECODE_RESULT),
+  };
+}
