@@ -30,6 +30,15 @@ export const ENTRY_APPLIER_PREFIX: Hex = "0x635354594150";
 
 const EMPTY = new Uint8Array(0);
 
+/** The effects a subcall carries (for the gas bound). */
+const innerEffects = new WeakMap<AppliedEffect, readonly AppliedEffect[]>();
+
+function subcall(address: Hex, effects: AppliedEffect[]): AppliedEffect {
+  const effect: AppliedEffect = { kind: "subcall", to: hexToBytes(address), data: encodeEffects([...effects, { kind: "return", data: EMPTY }], EMPTY) };
+  innerEffects.set(effect, effects);
+  return effect;
+}
+
 export interface StateApplication {
   rpc: ChainRpc;
   from: Address;
@@ -57,13 +66,13 @@ export function effectsOf(result: InterpreterResult, to: Address): { own: Applie
     if (account.address.toLowerCase() === target) own.push(...sstores);
     else {
       others.add(account.address.toLowerCase());
-      own.push({ kind: "subcall", to: hexToBytes(account.address), data: encodeEffects([...sstores, { kind: "return", data: EMPTY }], EMPTY) });
+      own.push(subcall(account.address, sstores));
     }
   }
   let group: { address: string; logs: AppliedEffect[] } | undefined;
   const closeGroup = (): void => {
     if (group === undefined) return;
-    own.push({ kind: "subcall", to: hexToBytes(group.address as Hex), data: encodeEffects([...group.logs, { kind: "return", data: EMPTY }], EMPTY) });
+    own.push(subcall(group.address as Hex, group.logs));
     group = undefined;
   };
   for (const log of result.logs) {
@@ -98,7 +107,9 @@ export function effectsGasBound(effects: readonly AppliedEffect[]): bigint {
       }
       case "subcall": {
         const words = BigInt(Math.ceil(effect.data.length / 32));
-        gas += 2_600n + 700n + 6n * words + (words * words) / 512n + 16n * BigInt(effect.data.length) / 16n;
+        // Cold account access, the call, the copy to memory, then what the callee applies (with 1/64 kept back).
+        const inner = effectsGasBound(innerEffects.get(effect) ?? []) + 1_000n;
+        gas += 2_600n + 700n + 6n * words + (words * words) / 512n + (inner * 64n) / 63n;
         break;
       }
       case "transfer":

@@ -6,7 +6,7 @@
 // out (call, delegatecall, staticcall) and create1/create2 become nested
 // messages of the same EVM, with the gas the program passes.
 import { EVMError, Message, type ExecResult, type Log } from "@ethereumjs/evm";
-import { Address as EthAddress, bytesToHex, hexToBytes } from "@ethereumjs/util";
+import { Account, Address as EthAddress, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { encodeErrorResult, keccak256, type Address, type Hex } from "viem";
 
 import type { ChainAccess, ChainCallRequest, ChainCallResult, ChainCreateRequest, ChainCreateResult, LogEntry } from "../runtime/types.js";
@@ -242,6 +242,7 @@ async function callOut(evm: StylusEvm, message: FrameMessage, address: Hex, requ
   const { execResult } = await evm.runCall({ message: nested });
   const error = execResult.exceptionError;
   const success = error === undefined;
+  if (!success) evm.env.logger?.(`call out of ${address} to ${request.to} failed: ${error.error}`);
   const returnData = success || error.error === EVMError.errorMessages.REVERT ? execResult.returnValue : new Uint8Array(0);
   return {
     success,
@@ -253,8 +254,13 @@ async function callOut(evm: StylusEvm, message: FrameMessage, address: Hex, requ
 
 async function createOut(evm: StylusEvm, message: FrameMessage, request: ChainCreateRequest): Promise<ChainCreateResult> {
   if (message.depth + 1 > MAX_CALL_DEPTH) return { returnData: new Uint8Array(0), gasUsed: 0n };
+  // As the EVM's CREATE opcode does before the message: the creator's nonce moves even if the creation fails.
+  const creator = ethAddress(request.from);
+  const account = (await evm.state.getAccount(creator)) ?? new Account();
+  account.nonce += 1n;
+  await evm.journal.putAccount(creator, account);
   const nested = new Message({
-    caller: ethAddress(request.from),
+    caller: creator,
     value: request.value,
     data: hexToBytes(request.initCode),
     gasLimit: request.gas,

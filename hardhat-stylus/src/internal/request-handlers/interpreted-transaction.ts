@@ -56,7 +56,17 @@ async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boole
   precompiles.set(arbWasm.address.toLowerCase(), arbWasm);
   const { intrinsic, floor } = intrinsicGas(tx.data, tx.to === null);
   return {
-    env: { view, modules: scope.modules, remoteActivation: scope.remoteActivation, block, chainId, gasPrice, origin: from, precompiles },
+    env: {
+      view,
+      modules: scope.modules,
+      remoteActivation: scope.remoteActivation,
+      block,
+      chainId,
+      gasPrice,
+      origin: from,
+      precompiles,
+      ...(process.env.HARDHAT_STYLUS_DEBUG === "1" ? { logger: debugLog } : {}),
+    },
     from,
     intrinsic: intrinsic + accessListGas(tx.accessList),
     floor,

@@ -135,6 +135,8 @@ export class HostEnv {
   speculative = false;
   /** Live mode: values fetched for the host call being retried (consumed once). */
   readonly #fetched = new Map<string, unknown>();
+  /** Live mode: every value one host call has read, so a retry sees the same inputs (a nested frame may change state). */
+  readonly #sticky = new Map<string, unknown>();
   #storage = new Map<Hex, CacheWord>();
   #cacheReads = 0;
   #cacheWrites = 0;
@@ -246,14 +248,19 @@ export class HostEnv {
   #need<T>(key: string, fetch: () => Promise<T>, placeholder?: T): T {
     const live = this.shared.live;
     if (live !== undefined) {
+      if (this.#sticky.has(key)) return this.#sticky.get(key) as T;
       if (this.#fetched.has(key)) {
         const value = this.#fetched.get(key) as T;
         this.#fetched.delete(key);
+        this.#sticky.set(key, value);
         return value;
       }
       if (!key.startsWith("call:") && !key.startsWith("create:")) {
         const known = live.peek(key);
-        if (known !== undefined) return known as T;
+        if (known !== undefined) {
+          this.#sticky.set(key, known);
+          return known as T;
+        }
       }
       throw new NeedReadSignal(key, fetch);
     }
@@ -650,25 +657,35 @@ export class HostEnv {
       const calls = this.hostCalls.length;
       const reads = this.#cacheReads;
       const writes = this.#cacheWrites;
+      this.#sticky.clear();
       try {
-        return impl(...args);
+        const value = impl(...args);
+        this.#sticky.clear();
+        return value;
       } catch (error) {
-        if (!(error instanceof NeedReadSignal)) throw error;
+        if (!(error instanceof NeedReadSignal)) {
+          this.#sticky.clear();
+          throw error;
+        }
         return (async () => {
           let signal: NeedReadSignal = error;
-          for (;;) {
-            const value = await signal.fetch();
-            this.meter.set(ink);
-            this.hostCalls.length = calls;
-            this.#cacheReads = reads;
-            this.#cacheWrites = writes;
-            this.#fetched.set(signal.key, value);
-            try {
-              return impl(...args);
-            } catch (again) {
-              if (!(again instanceof NeedReadSignal)) throw again;
-              signal = again;
+          try {
+            for (;;) {
+              const value = await signal.fetch();
+              this.meter.set(ink);
+              this.hostCalls.length = calls;
+              this.#cacheReads = reads;
+              this.#cacheWrites = writes;
+              this.#fetched.set(signal.key, value);
+              try {
+                return impl(...args);
+              } catch (again) {
+                if (!(again instanceof NeedReadSignal)) throw again;
+                signal = again;
+              }
             }
+          } finally {
+            this.#sticky.clear();
           }
         })();
       }
