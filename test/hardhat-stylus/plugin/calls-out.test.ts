@@ -127,6 +127,9 @@ describe("hardhat-stylus ArbWasm from EVM contracts", function () {
       // CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY PUSH0 PUSH0 CALLDATASIZE PUSH0 PUSH0 PUSH1 0x71 GAS CALL
       // RETURNDATASIZE PUSH0 PUSH0 RETURNDATACOPY PUSH1 0x17 JUMPI RETURNDATASIZE PUSH0 REVERT JUMPDEST RETURNDATASIZE PUSH0 RETURN
       const proxy: Address = "0x00000000000000000000000000000000000a7071";
+      // A chain with a program (EVM contracts are looked at by the interpreter once programs exist).
+      const { deployCounter } = await import("../helpers/counter-setup.js");
+      await deployCounter(connection, false, 41);
       await test.setCode({ address: proxy, bytecode: "0x365f5f375f5f365f5f60715af13d5f5f3e6017573d5ffd5b3d5ff3" });
       const { arbWasmAbi } = await import("../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js");
       expect(await pub.readContract({ address: proxy, abi: arbWasmAbi, functionName: "stylusVersion" })).to.equal(2);

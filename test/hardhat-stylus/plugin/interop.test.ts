@@ -279,3 +279,69 @@ describe("hardhat-stylus EVM <-> Stylus composability", function () {
     expect(tx.hash).to.equal(hash);
   });
 });
+
+describe("hardhat-stylus gas across frames", function () {
+  let connection: NetworkConnection;
+  let relay: Address;
+  let probe: Address;
+  let probeAbi: readonly unknown[];
+
+  before(async function () {
+    connection = await network.create();
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const wasm = await watToWasm(relayWat());
+    const hash = await wallet!.sendTransaction({ data: bytesToHex(buildStylusInitCode(compressStylusProgram(wasm))) });
+    relay = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
+    await connection.stylus.activate(relay);
+    const contract = await connection.viem.deployContract("InteropProbe");
+    probe = contract.address;
+    probeAbi = contract.abi;
+  });
+
+  after(async function () {
+    await connection.close();
+  });
+
+  const probeCall = (functionName: string, args: readonly unknown[]): Hex =>
+    encodeFunctionData({ abi: probeAbi as never, functionName, args } as never);
+
+  it("eth_estimateGas returns a limit the transaction succeeds with, under EIP-7825's cap; far less gas fails", async function () {
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const data = relayInput(RELAY.call, probe, 0n, probeCall("forward", [relay, relayInput(RELAY.bump)]));
+    const estimate = await pub.estimateGas({ to: relay, data, account: wallet!.account });
+    expect(estimate < 1n << 24n).to.equal(true);
+    const ok = await wallet!.sendTransaction({ to: relay, data, gas: estimate });
+    expect((await pub.waitForTransactionReceipt({ hash: ok })).status).to.equal("success");
+    const blockBefore = await pub.getBlockNumber();
+    try {
+      await wallet!.sendTransaction({ to: relay, data, gas: estimate / 3n });
+    } catch {
+      // Mined as failed all the same.
+    }
+    const block = await pub.getBlock({ blockNumber: blockBefore + 1n, includeTransactions: true });
+    const receipt = await pub.getTransactionReceipt({ hash: block.transactions[0]!.hash });
+    expect(receipt.status).to.equal("reverted");
+  });
+
+  it("eth_estimateGas fails when the transaction would fail", async function () {
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    try {
+      await pub.estimateGas({ to: probe, data: probeCall("forward", [relay, relayInput(RELAY.trap)]), account: wallet!.account });
+      expect.fail("should fail");
+    } catch (error) {
+      expect(String(error)).to.match(/revert/i);
+    }
+  });
+
+  it("an inner frame gets the gas its caller passes and never pays a transaction's intrinsic gas", async function () {
+    const pub = await connection.viem.getPublicClient();
+    // 25,000 gas would not even cover the 21,000 + calldata a transaction pays.
+    const { data } = await pub.call({ to: probe, data: probeCall("tryForward", [relay, relayInput(RELAY.reentrant), 25_000n]) });
+    expect(hexToBigInt(data!)).to.equal(1n);
+    const { data: starved } = await pub.call({ to: probe, data: probeCall("tryForward", [relay, relayInput(RELAY.bump), 3_000n]) });
+    expect(hexToBigInt(starved!)).to.equal(0n);
+  });
+});

@@ -22,7 +22,7 @@ import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../execution/module-cache.js";
-import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
+import { TRANSACTION_METHODS } from "../request-handlers/transaction-params.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
 interface ConnectionState {
@@ -213,7 +213,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               return await next(context, connection, request);
             }
             const state = await stateOf(connection, rpc);
-            if (request.method === "hardhat_setCode" || request.method === "eth_sendTransaction" || request.method === "eth_sendRawTransaction") {
+            if (request.method === "hardhat_setCode" || TRANSACTION_METHODS.has(request.method)) {
               // Stylus code placed directly or deployed: from now on EVM failures may come from calls into programs.
               if (JSON.stringify(request.params ?? []).toLowerCase().includes("eff000")) state.stylusSeen = true;
             }
@@ -241,13 +241,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 if (!("method" in handled)) return handled;
                 current = handled;
               }
-              try {
-                return await next(context, connection, current);
-              } catch (error) {
-                const hinted = factoryDeploymentHint(current, error);
-                if (hinted !== undefined) return hinted;
-                throw error;
-              }
+              return await next(context, connection, current);
             };
             try {
               return await dispatch(request);
