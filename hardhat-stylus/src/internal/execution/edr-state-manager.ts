@@ -10,6 +10,8 @@ import { SimpleStateManager } from "@ethereumjs/statemanager";
 import { Account, Address as EthAddress, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { keccak256, type Address, type Hex } from "viem";
 
+import { codeHashOf } from "../chain/code-hash.js";
+
 import type { StateView } from "../chain/state-view.js";
 
 /** An account as the run leaves it, next to what the chain held before. */
@@ -54,6 +56,8 @@ export class EdrStateManager extends SimpleStateManager {
   readonly #pristineStorage = new Map<string, Uint8Array>();
   readonly #writtenSlots = new Map<string, { address: string; slot: Uint8Array }>();
   readonly #pending = new Map<string, Promise<unknown>>();
+  /** Hex form of code fetched from the chain (saves re-encoding tens of kilobytes per frame). */
+  readonly #codeHex = new WeakMap<Uint8Array, Hex>();
 
   constructor(view: StateView, codeOverride: (address: Address) => Uint8Array | undefined) {
     super();
@@ -91,7 +95,7 @@ export class EdrStateManager extends SimpleStateManager {
       if (this.#pristineAccounts.has(k)) return;
       const exists = balance !== 0n || nonce !== 0n || code.length > 0;
       const account = exists
-        ? new Account(nonce, balance, undefined, code.length > 0 ? hexToBytes(keccak256(code)) : EMPTY_CODE_HASH)
+        ? new Account(nonce, balance, undefined, code.length > 0 ? hexToBytes(codeHashOf(this.codeHexOf(code))) : EMPTY_CODE_HASH)
         : undefined;
       this.#pristineAccounts.set(k, account);
       this.#pristineCode.set(k, code);
@@ -105,7 +109,20 @@ export class EdrStateManager extends SimpleStateManager {
   async #chainCode(address: Address): Promise<Uint8Array> {
     const override = this.#codeOverride(address);
     if (override !== undefined) return override;
-    return hexToBytes(await this.view.getCode(address));
+    const hex = await this.view.getCode(address);
+    const code = hexToBytes(hex);
+    this.#codeHex.set(code, hex.toLowerCase() as Hex);
+    return code;
+  }
+
+  /** 0x-hex of code this state manager returned (memoised for code read from the chain). */
+  codeHexOf(code: Uint8Array): Hex {
+    let hex = this.#codeHex.get(code);
+    if (hex === undefined) {
+      hex = bytesToHex(code) as Hex;
+      this.#codeHex.set(code, hex);
+    }
+    return hex;
   }
 
   override async getAccount(address: EthAddress): Promise<Account | undefined> {

@@ -4,7 +4,7 @@
 // revert data, out of gas, execution gas) plus what the chain must apply
 // (logs in execution order from their accounts, per-account state changes).
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
-import { EVMError, NobleBN254, getActivePrecompiles, type Log } from "@ethereumjs/evm";
+import { EVMError, NobleBLS, NobleBN254, getActivePrecompiles, type EVMOpts, type Log } from "@ethereumjs/evm";
 import { hexToBytes } from "@ethereumjs/util";
 import { numberToHex, type Address, type Hex } from "viem";
 
@@ -44,6 +44,8 @@ export interface InterpreterResult {
   accounts: AccountDiff[];
   /** A Stylus frame, a Stylus deployment or an ArbOS precompile ran. */
   reachedEmulated: boolean;
+  /** Frames below the top one (calls out, creations). */
+  nestedFrames: number;
   createdAddress?: Address;
 }
 
@@ -83,8 +85,46 @@ export async function runInInterpreter(env: InterpreterEnvironment, message: Int
       return this;
     },
   };
-  const evm = new StylusEvm({ common, stateManager: state, blockchain, bn254: new NobleBN254() }, env, state);
-  for (const address of getActivePrecompiles(common).keys()) evm.journal.addAlwaysWarmAddress(address);
+  const evm = takeEvm(common, env, state, blockchain);
+  try {
+    return await run(evm, env, state, message);
+  } finally {
+    idle.get(env.chainId)?.push(evm);
+  }
+}
+
+const precompileLists = new WeakMap<Common, string[]>();
+
+function precompileAddresses(common: Common): string[] {
+  let list = precompileLists.get(common);
+  if (list === undefined) {
+    list = [...getActivePrecompiles(common).keys()];
+    precompileLists.set(common, list);
+  }
+  return list;
+}
+
+/** Idle interpreters by chain id (runs of one connection are serialised; connections may overlap). */
+const idle = new Map<bigint, StylusEvm[]>();
+const bn254 = new NobleBN254();
+const bls = new NobleBLS();
+
+function takeEvm(common: Common, env: InterpreterEnvironment, state: EdrStateManager, blockchain: EVMOpts["blockchain"]): StylusEvm {
+  let pool = idle.get(env.chainId);
+  if (pool === undefined) {
+    pool = [];
+    idle.set(env.chainId, pool);
+  }
+  const reused = pool.pop();
+  if (reused !== undefined) {
+    reused.reset(env, state, blockchain);
+    return reused;
+  }
+  return new StylusEvm({ common, stateManager: state, blockchain, bn254, bls }, env, state);
+}
+
+async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateManager, message: InterpreterMessage): Promise<InterpreterResult> {
+  for (const address of precompileAddresses(evm.common)) evm.journal.addAlwaysWarmAddress(address);
   evm.journal.addAlwaysWarmAddress(message.from.toLowerCase());
   evm.journal.addAlwaysWarmAddress(env.block.coinbase.toLowerCase());
   if (message.to !== null) evm.journal.addAlwaysWarmAddress(message.to.toLowerCase());
@@ -129,6 +169,7 @@ export async function runInInterpreter(env: InterpreterEnvironment, message: Int
     logs,
     accounts: success ? state.diff() : [],
     reachedEmulated: evm.reachedEmulated,
+    nestedFrames: evm.nestedFrames,
     ...(result.createdAddress === undefined ? {} : { createdAddress: result.createdAddress.toString() as Address }),
   };
 }

@@ -14,6 +14,7 @@ import type { LiveChain } from "../runtime/host-env.js";
 
 import { activationSlot, decodeActivationRecord, type ActivationRecord } from "../activation/activation-store.js";
 import { ARBWASM_ADDRESS, STYLUS_PARAMS, arbWasmAbi } from "../activation/arbwasm-abi.js";
+import { codeHashOf } from "../chain/code-hash.js";
 
 import type { FrameMessage, StylusEvm } from "./stylus-evm.js";
 
@@ -80,8 +81,8 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
   const to = message.to;
   if (to === undefined) return revertResult(new Uint8Array(0), 0n);
   const address = to.toString().toLowerCase() as Hex;
-  const codeHex = bytesToHex(code) as Hex;
-  const codehash = keccak256(codeHex);
+  const codeHex = evm.state.codeHexOf(code);
+  const codehash = codeHashOf(codeHex);
   const record = await activationOf(evm, codehash);
   const refused = activationError(record, evm.env.block.timestamp);
   if (refused !== undefined) return revertResult(refused, 0n);
@@ -188,7 +189,7 @@ function liveChain(evm: StylusEvm, address: Hex): LiveChain {
 
 function codeHashWord(account: { isEmpty(): boolean } | null, code: Uint8Array): Hex {
   if (account === null || (account.isEmpty() && code.length === 0)) return ZERO_WORD;
-  return keccak256(code.length === 0 ? "0x" : (bytesToHex(code) as Hex));
+  return code.length === 0 ? keccak256("0x") : codeHashOf(bytesToHex(code) as Hex);
 }
 
 /** The program's asynchronous chain access: the journal, and nested frames of the same EVM. */

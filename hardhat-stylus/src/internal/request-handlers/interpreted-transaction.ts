@@ -180,9 +180,10 @@ interface Search {
 }
 
 /**
- * The smallest gas limit (within 1.5 %, as geth) with which the transaction succeeds in the
- * interpreter and its effects can be applied; `ok: false` with the failing run when it fails
- * even with `cap`.
+ * A gas limit with which the transaction succeeds in the interpreter and its effects can be
+ * applied: geth's optimistic guess (gas used + refund + stipend, times 64/63) when a run with it
+ * succeeds, else a binary search to within 1.5 %; `ok: false` with the failing run when the
+ * transaction fails even with `cap`.
  */
 async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint): Promise<Search> {
   const run = async (gas: bigint): Promise<InterpreterResult> =>
@@ -197,10 +198,13 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
   const guess = ((receiptGas(prepared, first) + first.gasRefund + 2_300n) * 64n) / 63n;
   const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to));
   const start = guess > bound ? guess : bound;
+  // One frame only: no 63/64 rule nor stipend in play; gas used plus the storage-flush sentry is enough.
+  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start };
   if (start < hi) {
+    // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
     const r = await run(start);
-    if (fits(start, r)) hi = start;
-    else lo = start;
+    if (fits(start, r)) return { ok: true, gas: start };
+    lo = start;
   }
   while (lo + 1n < hi) {
     if (((hi - lo) * 1000n) / hi < 15n) break;
