@@ -141,7 +141,10 @@ export async function runInterpreted(
     }
     const execution = gasLimit > prepared.intrinsic ? gasLimit - prepared.intrinsic : 0n;
     const result = await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution));
-    if (options.onlyIfEmulated && !result.reachedEmulated) return undefined;
+    if (options.onlyIfEmulated && !result.reachedEmulated) {
+      // Pure EVM after all: a successful call's output is EDR's too; EDR reports failures and mines sends.
+      return tx.method === "eth_call" && result.success ? resultResponse(request, bytesToHex(result.returnData)) : undefined;
+    }
     debugLog(
       `${tx.method} to ${tx.to} from ${prepared.from} gas ${gasLimit}: ` +
         `${result.success ? "ok" : `failed (${result.outOfGas ? "out of gas" : (result.error ?? bytesToHex(result.returnData))})`} execution gas ${result.gasUsed}`,
