@@ -57,7 +57,14 @@ export function createArbWasmPrecompile(options: ArbWasmModuleOptions): ArbOsPre
           }
         }
       }
-      return { success: outcome.success, returnData: outcome.returnData, gasUsed: outcome.gasUsed, logs, transfers };
+      return {
+        success: outcome.success,
+        returnData: outcome.returnData,
+        gasUsed: outcome.gasUsed,
+        logs,
+        transfers,
+        ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      };
     },
   };
 }

@@ -63,6 +63,7 @@ export async function runArbOsFrame(evm: StylusEvm, message: FrameMessage, preco
     return { returnValue: new Uint8Array(0), executionGasUsed: message.gasLimit, exceptionError: new EVMError(EVMError.errorMessages.OUT_OF_GAS) };
   }
   if (!result.success) {
+    if (message.depth === 0 && result.reason !== undefined) evm.topReason = result.reason;
     return { returnValue: result.returnData, executionGasUsed: result.gasUsed, exceptionError: new EVMError(EVMError.errorMessages.REVERT) };
   }
   for (const transfer of result.transfers) {

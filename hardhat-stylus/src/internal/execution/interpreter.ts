@@ -46,6 +46,8 @@ export interface InterpreterResult {
   reachedEmulated: boolean;
   /** Frames below the top one (calls out, creations). */
   nestedFrames: number;
+  /** Why the transaction's target refused it, in words (ArbOS precompiles). */
+  reason?: string;
   createdAddress?: Address;
 }
 
@@ -170,6 +172,7 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
     accounts: success ? state.diff() : [],
     reachedEmulated: evm.reachedEmulated,
     nestedFrames: evm.nestedFrames,
+    ...(evm.topReason === undefined ? {} : { reason: evm.topReason }),
     ...(result.createdAddress === undefined ? {} : { createdAddress: result.createdAddress.toString() as Address }),
   };
 }

@@ -52,6 +52,8 @@ export class StylusEvm extends EVM {
   reachedEmulated = false;
   /** Frames below the top one (calls out, creations) the run opened. */
   nestedFrames = 0;
+  /** Why the top frame failed, when an ArbOS precompile said so in words. */
+  topReason: string | undefined;
 
   constructor(opts: EVMOpts, env: InterpreterEnvironment, state: EdrStateManager) {
     super(opts);
@@ -75,6 +77,7 @@ export class StylusEvm extends EVM {
     this.openPrograms.clear();
     this.reachedEmulated = false;
     this.nestedFrames = 0;
+    this.topReason = undefined;
   }
 
   override async runCall(opts: Parameters<EVM["runCall"]>[0]): ReturnType<EVM["runCall"]> {

@@ -1,12 +1,13 @@
-// Intercepts calls and transactions to the ArbWasm precompile (0x...71) and
-// answers them with the emulated precompile (activation/arbwasm-precompile.ts).
+// Intercepts calls, estimates and transactions sent straight to the ArbWasm
+// precompile (0x...71) and serves them through the combined interpreter, whose
+// frame for 0x71 runs the ArbWasm module of the ArbOS precompile registry
+// (activation/arbwasm-module.ts). A transaction is mined as itself (one hash).
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { ARBWASM_ADDRESS } from "../activation/arbwasm-abi.js";
-import { runArbWasm } from "../activation/arbwasm-precompile.js";
 
-import { runEmulatedTransaction } from "./emulated-transaction.js";
+import { runInterpreted } from "./interpreted-transaction.js";
 import { readTransaction, TRANSACTION_METHODS } from "./transaction-params.js";
 
 export class ArbWasmHandler implements StylusRequestHandler {
@@ -18,15 +19,6 @@ export class ArbWasmHandler implements StylusRequestHandler {
     const tx = await readTransaction(request);
     if (tx === null || tx.to === null || tx.to.toLowerCase() !== ARBWASM_ADDRESS) return request;
     scope.sawStylus();
-    return await runEmulatedTransaction(request, tx, ARBWASM_ADDRESS, scope, async (env) =>
-      await runArbWasm({
-        view: env.view,
-        from: env.from,
-        value: tx.value,
-        data: tx.data,
-        timestamp: env.block.timestamp,
-        remoteActivation: scope.remoteActivation,
-      }),
-    );
+    return (await runInterpreted(request, tx, scope, { onlyIfEmulated: false })) ?? request;
   }
 }

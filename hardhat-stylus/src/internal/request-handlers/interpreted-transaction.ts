@@ -102,7 +102,7 @@ function receiptGas(prepared: Prepared, result: InterpreterResult): bigint {
 function failureResponse(request: JsonRpcRequest, result: InterpreterResult): JsonRpcResponse {
   if (result.outOfGas) return errorResponse(request, -32000, "out of gas");
   if (result.error !== undefined) return revertResponse(request, result.returnData, result.error);
-  return revertResponse(request, result.returnData);
+  return revertResponse(request, result.returnData, result.reason);
 }
 
 /** Runs the request in the interpreter. `probe`: an EVM target whose EDR run failed; `undefined` when no Stylus code ran. */
