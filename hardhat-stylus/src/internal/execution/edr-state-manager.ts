@@ -59,10 +59,13 @@ export class EdrStateManager extends SimpleStateManager {
   /** Hex form of code fetched from the chain (saves re-encoding tens of kilobytes per frame). */
   readonly #codeHex = new WeakMap<Uint8Array, Hex>();
 
-  constructor(view: StateView, codeOverride: (address: Address) => Uint8Array | undefined) {
+  readonly #knownCode: Map<string, Hex> | undefined;
+
+  constructor(view: StateView, codeOverride: (address: Address) => Uint8Array | undefined, knownCode?: Map<string, Hex>) {
     super();
     this.view = view;
     this.#codeOverride = codeOverride;
+    this.#knownCode = knownCode;
     this.originalStorageCache = {
       get: async (address: EthAddress, slot: Uint8Array) => await this.getOriginalStorage(address, slot),
       clear: () => {},
@@ -109,8 +112,8 @@ export class EdrStateManager extends SimpleStateManager {
   async #chainCode(address: Address): Promise<Uint8Array> {
     const override = this.#codeOverride(address);
     if (override !== undefined) return override;
-    const hex = await this.view.getCode(address);
-    const code = hexToBytes(hex);
+    const hex = this.#knownCode?.get(address.toLowerCase()) ?? (await this.view.getCode(address));
+    const code = codeBytes(hex);
     this.#codeHex.set(code, hex.toLowerCase() as Hex);
     return code;
   }
@@ -247,6 +250,23 @@ export class EdrStateManager extends SimpleStateManager {
     }
     return [...out.values()];
   }
+}
+
+/** Bytes of recently seen code (programs are tens of kilobytes and read on every request); treat as read-only. */
+const codeCache = new Map<string, Uint8Array>();
+
+function codeBytes(hex: Hex): Uint8Array {
+  const key = hex.toLowerCase();
+  let bytes = codeCache.get(key);
+  if (bytes === undefined) {
+    bytes = hexToBytes(key as Hex);
+    if (codeCache.size >= 128) {
+      const oldest = codeCache.keys().next().value;
+      if (oldest !== undefined) codeCache.delete(oldest);
+    }
+    codeCache.set(key, bytes);
+  }
+  return bytes;
 }
 
 function copyAccount(account: Account): Account {

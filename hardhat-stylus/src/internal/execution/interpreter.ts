@@ -25,6 +25,8 @@ export interface InterpreterMessage {
   data: Uint8Array;
   /** Gas for execution (the transaction's limit minus its intrinsic gas). */
   gasLimit: bigint;
+  /** False when the caller needs no per-account changes (calls, estimates). Default true. */
+  collectChanges?: boolean;
   /** Addresses of the transaction's access list (warm from the start, EIP-2930). */
   accessList?: Array<{ address: Address; storageKeys?: Hex[] }>;
 }
@@ -67,8 +69,10 @@ function commonFor(chainId: bigint): Common {
 
 export async function runInInterpreter(env: InterpreterEnvironment, message: InterpreterMessage): Promise<InterpreterResult> {
   const common = commonFor(env.chainId);
-  const state = new EdrStateManager(env.view, (address) =>
-    env.precompiles.has(address.toLowerCase()) ? PRECOMPILE_MARKER : undefined,
+  const state = new EdrStateManager(
+    env.view,
+    (address) => (env.precompiles.has(address.toLowerCase()) ? PRECOMPILE_MARKER : undefined),
+    env.knownCode,
   );
   const blockHashes = new Map<number, Uint8Array>();
   const blockchain = {
@@ -169,7 +173,7 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
     gasUsed: execResult.executionGasUsed,
     gasRefund: execResult.gasRefund ?? 0n,
     logs,
-    accounts: success ? state.diff() : [],
+    accounts: success && message.collectChanges !== false ? state.diff() : [],
     reachedEmulated: evm.reachedEmulated,
     nestedFrames: evm.nestedFrames,
     ...(evm.topReason === undefined ? {} : { reason: evm.topReason }),

@@ -6,7 +6,7 @@
 // (arbos-frame.ts). One journal covers every frame, so a failed frame reverts
 // exactly its own effects and logs stay in execution order.
 import { EVM, EVMError, type EVMOpts, type ExecResult, type Message } from "@ethereumjs/evm";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
@@ -32,6 +32,8 @@ export interface InterpreterEnvironment {
   precompiles: Map<string, ArbOsPrecompile>;
   /** Receives `console.*` output of debug programs. */
   logger?: (line: string) => void;
+  /** Code already read at the request's block, by lowercase address (saves reading a program twice). */
+  knownCode?: Map<string, Hex>;
 }
 
 /** Frame messages as ethereumjs passes them to runInterpreter (a spread copy of a Message). */

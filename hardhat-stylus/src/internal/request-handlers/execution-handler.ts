@@ -29,9 +29,9 @@ export class StylusExecutionHandler implements StylusRequestHandler {
     const code = await probe.getCode(tx.to);
     if (isStylusCodeHex(code)) {
       scope.sawStylus();
-      return (await runInterpreted(request, tx, scope, { onlyIfEmulated: false })) ?? request;
+      return (await runInterpreted(request, tx, scope, { onlyIfEmulated: false, targetCode: code })) ?? request;
     }
     if (code === "0x" || !scope.stylusPresent() || !mayCallOut(code)) return request;
-    return (await runInterpreted(request, tx, scope, { onlyIfEmulated: true })) ?? request;
+    return (await runInterpreted(request, tx, scope, { onlyIfEmulated: true, targetCode: code })) ?? request;
   }
 }

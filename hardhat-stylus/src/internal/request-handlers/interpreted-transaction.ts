@@ -36,7 +36,7 @@ interface Prepared {
   floor: bigint;
 }
 
-async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boolean): Promise<Prepared> {
+async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boolean, knownCode?: Map<string, Hex>): Promise<Prepared> {
   const { rpc } = scope;
   const tag = isSend ? "latest" : tx.tag === "pending" ? "latest" : tx.tag;
   const [block, chainId, from] = await Promise.all([
@@ -65,6 +65,7 @@ async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boole
       gasPrice,
       origin: from,
       precompiles,
+      ...(knownCode === undefined ? {} : { knownCode }),
       ...(process.env.HARDHAT_STYLUS_DEBUG === "1" ? { logger: debugLog } : {}),
     },
     from,
@@ -84,6 +85,8 @@ function accessListGas(accessList: unknown): bigint {
 
 function messageOf(tx: ParsedTransaction, from: Address, gasLimit: bigint): InterpreterMessage {
   return {
+    // Estimates need the changes too: what applying them costs bounds the estimate from below.
+    collectChanges: tx.method !== "eth_call",
     from,
     to: tx.to,
     value: tx.value,
@@ -110,7 +113,7 @@ export async function runInterpreted(
   request: JsonRpcRequest,
   tx: ParsedTransaction,
   scope: RequestScope,
-  options: { onlyIfEmulated: boolean },
+  options: { onlyIfEmulated: boolean; targetCode?: Hex },
 ): Promise<JsonRpcResponse | undefined> {
   const { rpc } = scope;
   const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
@@ -129,7 +132,8 @@ export async function runInterpreted(
         return resultResponse(request, tx.raw.hash);
       }
     }
-    const prepared = await prepare(scope, tx, isSend);
+    const known = options.targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), options.targetCode]]) : undefined;
+    const prepared = await prepare(scope, tx, isSend, known);
     const limit = tx.gas ?? (tx.method === "eth_sendTransaction" ? undefined : prepared.env.block.gasLimit);
     if (tx.method === "eth_estimateGas") return await estimate(request, tx, prepared, options);
 
