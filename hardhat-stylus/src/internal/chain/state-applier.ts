@@ -22,7 +22,7 @@ import type { ChainRpc } from "./chain-rpc.js";
 import { EFFECTS_APPLIER_CODE, encodeEffects, type AppliedEffect } from "./effects-applier.js";
 import { assemble, type AsmItem } from "./evm-assembler.js";
 
-/** Where the effects applier sits while an entry applier DELEGATECALLs it (empty otherwise). */
+/** Where the effects applier sits for entry appliers to DELEGATECALL (installed by the first interpreted transaction). */
 export const APPLIER_HELPER_ADDRESS: Address = "0x000000000000000000000000000000000000a11e";
 
 /** First bytes of every entry applier (PUSH4 "STYA" POP): lets historical code reads recognise it. */
@@ -50,6 +50,8 @@ export interface StateApplication {
   /** Receipt gas the model assigns (intrinsic + execution). */
   targetGas: bigint;
   result: InterpreterResult;
+  /** The target's code at "latest" when the caller read it already. */
+  targetCode?: Hex;
   /** Sends the original transaction through EDR and returns its hash. */
   send: () => Promise<Hex>;
 }
@@ -193,10 +195,16 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   const entry = entryApplierCode(blob, minGasLeft, result.outOfGas);
   const applierHex = bytesToHex(EFFECTS_APPLIER_CODE);
 
-  const installed = [to.toLowerCase(), APPLIER_HELPER_ADDRESS, ...others];
+  const installed = [to.toLowerCase(), ...others];
   const originals = new Map<string, Hex>();
-  for (const address of installed) originals.set(address, await rpc.getCode(address as Address, "latest"));
-  await rpc.setCode(APPLIER_HELPER_ADDRESS, applierHex);
+  for (const address of installed) {
+    const known = address === to.toLowerCase() ? params.targetCode : undefined;
+    originals.set(address, known ?? (await rpc.getCode(address as Address, "latest")));
+  }
+  // The helper keeps the effects applier between transactions (installed again after an evm_revert).
+  if ((await rpc.getCode(APPLIER_HELPER_ADDRESS, "latest")).toLowerCase() !== applierHex.toLowerCase()) {
+    await rpc.setCode(APPLIER_HELPER_ADDRESS, applierHex);
+  }
   for (const address of others) await rpc.setCode(address as Address, applierHex);
   await rpc.setCode(to, bytesToHex(entry));
   let hash: Hex;

@@ -246,7 +246,9 @@ export class EdrStateManager extends SimpleStateManager {
       if ((before?.balance ?? 0n) !== (after?.balance ?? 0n) || (before?.nonce ?? 0n) !== (after?.nonce ?? 0n)) entry(address);
       const codeBefore = this.#pristineCode.get(address) ?? EMPTY;
       const codeAfter = this.topCodeStack().get(address as PrefixedHex) ?? EMPTY;
-      if (bytesToHex(codeBefore) !== bytesToHex(codeAfter)) entry(address).code = bytesToHex(codeAfter) as Hex;
+      if (codeBefore !== codeAfter && bytesToHex(codeBefore) !== bytesToHex(codeAfter)) {
+        entry(address).code = bytesToHex(codeAfter) as Hex;
+      }
     }
     return [...out.values()];
   }

@@ -167,6 +167,7 @@ export async function runInterpreted(
       value: tx.value,
       gasLimit,
       targetGas: result.outOfGas ? gasLimit : receiptGas(prepared, result),
+      ...(options.targetCode === undefined ? {} : { targetCode: options.targetCode }),
       result,
       send: async () =>
         raw !== undefined
