@@ -29,6 +29,7 @@ export interface ServeActionArguments {
   batchSize: number;
   batchWaitMs: number;
   db: string;
+  databaseUrl: string;
   deployments: string;
   duration: number;
 }
@@ -37,7 +38,7 @@ export interface ServeResult {
   readonly url: string;
   readonly contract: Address;
   readonly submitter: Address;
-  readonly metrics: ReturnType<LcoreNode["metrics"]>;
+  readonly metrics: Awaited<ReturnType<LcoreNode["metrics"]>>;
 }
 
 /** Configuration variable with the node's submitter key on public networks. */
@@ -80,6 +81,8 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
   }
   const { account, source } = await submitterAccount(hre, ctx.localKeys, ctx.networkName);
 
+  // PostgreSQL when asked for (option or LCORE_NODE_DATABASE_URL), else SQLite.
+  const databaseUrl = args.databaseUrl !== "" ? args.databaseUrl : ((await readConfigVariable(hre, "LCORE_NODE_DATABASE_URL")) ?? "");
   const dbPath = args.db !== "" ? resolve(args.db) : join(root, ".lcore", `node-${ctx.chainId}.db`);
   if (ctx.inProcess && args.db === "") {
     // The in-process chain is new on every run, so yesterday's outbox would point at nothing.
@@ -97,6 +100,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
         contractAddress: contract,
       },
       dbPath,
+      ...(databaseUrl === "" ? {} : { databaseUrl }),
       commitMode: args.commit as "proof" | "batch" | "legacy",
       batchSize: args.batchSize,
       batchMaxWaitMs: args.batchWaitMs,
@@ -117,7 +121,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
     await node.close();
     throw taskError(`cannot listen on ${args.host}:${args.port} (${errorText(error)}); pass another --port.`, error);
   }
-  print(`node serving ${url} on ${ctx.networkName} (chain ${ctx.chainId}); contract ${contract}; submitter ${node.submitterAddress} from ${source}; commits ${args.commit}; SQLite ${dbPath}`);
+  print(`node serving ${url} on ${ctx.networkName} (chain ${ctx.chainId}); contract ${contract}; submitter ${node.submitterAddress} from ${source}; commits ${args.commit}; ${databaseUrl === "" ? `SQLite ${dbPath}` : `PostgreSQL ${node.store.name}`}`);
   print(`routes: POST /device/register (Authorization: Bearer <token in .lcore/api-token or LCORE_NODE_API_TOKEN>), POST /device/data, POST /device/data/batch, GET /readings/:id, GET /health, GET /metrics`);
   print(args.duration > 0 ? `stopping after ${args.duration} s` : "Ctrl-C stops the node (pending commits are kept in SQLite and resumed next start)");
 
@@ -132,7 +136,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  const metrics = node.metrics();
+  const metrics = await node.metrics();
   await node.close();
   print(`node stopped: ${JSON.stringify(metrics)}`);
   return { url, contract, submitter: node.submitterAddress, metrics };

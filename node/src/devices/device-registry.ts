@@ -1,6 +1,8 @@
-// The device registry: SQLite rows plus an in-memory cache of each device's
+// The device registry: store rows plus an in-memory cache of each device's
 // imported Ed25519 key, last accepted counter and rate-limit bucket, so the
-// ingest hot path never parses a key or reads SQLite to authenticate.
+// ingest hot path never parses a key or reads the database to authenticate.
+// The cached counter only screens early: the store's persistReadings is the
+// replay check that holds across instances sharing one PostgreSQL.
 import type { KeyObject } from "node:crypto";
 
 import { getAddress, isAddress, type Address } from "viem";
@@ -60,7 +62,7 @@ export class DeviceRegistry {
   }
 
   /** Registers a device and queues its on-chain registration, in one transaction. */
-  register({ device_id, public_key, owner_address }: RegisterDeviceParameters): RegisteredDevice {
+  async register({ device_id, public_key, owner_address }: RegisterDeviceParameters): Promise<RegisteredDevice> {
     if (!DEVICE_ID_PATTERN.test(device_id)) {
       throw new ValidationError({ issues: [{ path: "device_id", message: "expected 1-32 characters of [A-Za-z0-9_.:-]" }] });
     }
@@ -76,36 +78,47 @@ export class DeviceRegistry {
       owner_address: getAddress(owner_address ?? this.#defaultOwner),
       registered_at: Date.now(),
     };
-    this.#store.transaction(() => {
-      if (this.#store.devices.get(device_id) !== undefined) throw new DeviceExistsError({ deviceId: device_id });
-      this.#store.devices.insert(row);
-      if (this.#registerOnChain) this.#store.outbox.enqueue("register_device", device_id, row.registered_at);
-    });
+    if (!(await this.#store.devices.register(row, this.#registerOnChain))) throw new DeviceExistsError({ deviceId: device_id });
     this.#cache.set(device_id, { deviceId: device_id, publicKey: key, publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
     return { ...row, chain_status: "pending" };
   }
 
-  /** The cached device (loaded from SQLite on first use). @throws UnknownDeviceError */
-  get(deviceId: string): CachedDevice {
+  /** The cached device, if it is cached (the hot path: no await). */
+  cached(deviceId: string): CachedDevice | undefined {
+    return this.#cache.get(deviceId);
+  }
+
+  /** The cached device (loaded from the store on first use). @throws UnknownDeviceError */
+  async get(deviceId: string): Promise<CachedDevice> {
     let d = this.#cache.get(deviceId);
     if (d === undefined) {
-      const row = this.#store.devices.get(deviceId);
+      const row = await this.#store.devices.get(deviceId);
       if (row === undefined) throw new UnknownDeviceError({ deviceId });
-      d = { deviceId, publicKey: importDevicePublicKey(row.public_key), publicKeyHex: row.public_key, lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
+      d = this.#cache.get(deviceId) ?? { deviceId, publicKey: importDevicePublicKey(row.public_key), publicKeyHex: row.public_key, lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
       this.#cache.set(deviceId, d);
     }
     return d;
   }
 
-  /** Re-reads the persisted counter (after a failed write). */
-  reloadCounter(deviceId: string): void {
+  /**
+   * After a failed or refused write the cached counter may be ahead of (or,
+   * with other instances, behind) the database: re-read it from the store.
+   * When the store does not answer, the device leaves the cache and is loaded
+   * again on its next reading.
+   */
+  async reloadCounter(deviceId: string): Promise<void> {
     const d = this.#cache.get(deviceId);
-    const row = this.#store.devices.get(deviceId);
-    if (d !== undefined && row !== undefined) d.lastCounter = row.last_counter;
+    if (d === undefined) return;
+    try {
+      const row = await this.#store.devices.get(deviceId);
+      if (row !== undefined) d.lastCounter = row.last_counter;
+    } catch {
+      this.#cache.delete(deviceId);
+    }
   }
 
-  describe(deviceId: string): RegisteredDevice {
-    const row = this.#store.devices.get(deviceId);
+  async describe(deviceId: string): Promise<RegisteredDevice> {
+    const row = await this.#store.devices.get(deviceId);
     if (row === undefined) throw new UnknownDeviceError({ deviceId });
     return {
       device_id: row.device_id,

@@ -1,9 +1,11 @@
 // The ingest hot path: authenticate a signed reading (device known, counter
 // fresh, Ed25519 signature, rate), encrypt it into an envelope, hash it, and
-// persist it with its outbox row. Readings arriving in the same event-loop
-// turn are written in one SQLite transaction (group commit); a caller's
-// promise resolves only after its row is durable, so a 202 never covers data
-// that could be lost.
+// persist it with its outbox row. Readings arriving while the previous write
+// is in flight are written together in one transaction (group commit: one
+// write at a time, so a device's counters reach the store in order); a
+// caller's promise resolves only after its row is durable, so a 202 never
+// covers data that could be lost. The store's persistReadings re-checks each
+// counter against the database (the replay check shared by all instances).
 import { DeviceRateLimitedError, ReplayedCounterError, BadSignatureError } from "../errors/device.js";
 import { ValidationError } from "../errors/request.js";
 import { verifyReadingSignature, type SignedReading } from "../crypto/device-signature.js";
@@ -15,6 +17,7 @@ import type { CryptoPool } from "./crypto-pool.js";
 import type { CryptoJob } from "./crypto-worker.js";
 import type { Store } from "../store/index.js";
 import type { CommitMode, NewReading } from "../store/readings-repository.js";
+import type { PersistOutcome } from "../store/types.js";
 import type { Hex } from "viem";
 
 export interface IngestResult {
@@ -64,6 +67,8 @@ export class IngestService {
   readonly #hooks: IngestHooks;
   #queue: Pending[] = [];
   #scheduled = false;
+  /** The write in flight (one at a time). */
+  #writing: Promise<void> | undefined;
   readonly #pool: CryptoPool | undefined;
   #dispatchQueue: Dispatch[] = [];
   #dispatchScheduled = false;
@@ -78,7 +83,7 @@ export class IngestService {
   }
 
   /** The checks that need no crypto: shape, size, device, counter freshness. */
-  #precheck(reading: SignedReading): CachedDevice {
+  #precheck(reading: SignedReading, device: CachedDevice): CachedDevice {
     const { device_id, counter, data } = reading;
     const encoding = reading.encoding ?? "utf8";
     if (!Number.isSafeInteger(counter) || counter < 1) {
@@ -88,7 +93,6 @@ export class IngestService {
     if (size > this.#options.maxDataBytes) {
       throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${size}` }] });
     }
-    const device = this.#devices.get(device_id);
     if (counter <= device.lastCounter) {
       throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
     }
@@ -107,10 +111,10 @@ export class IngestService {
   }
 
   /** Authenticates and encrypts; throws the 4xx errors; returns the row to persist. */
-  #prepare(reading: SignedReading, now: number): NewReading {
+  #prepare(reading: SignedReading, cached: CachedDevice, now: number): NewReading {
     const { device_id, counter, data, signature } = reading;
     const encoding = reading.encoding ?? "utf8";
-    const device = this.#precheck(reading);
+    const device = this.#precheck(reading, cached);
     const bytes = Buffer.from(data, encoding);
     if (!verifyReadingSignature({ publicKey: device.publicKey, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
       throw new BadSignatureError({ deviceId: device_id, counter });
@@ -131,21 +135,20 @@ export class IngestService {
     };
   }
 
-  #persist(rows: readonly NewReading[]): number[] {
-    const s = this.#store;
+  #persist(rows: readonly NewReading[]): Promise<PersistOutcome[]> {
     const kind = this.#options.mode === "proof" ? "commit_proof" : this.#options.mode === "legacy" ? "submit_result" : undefined;
-    return s.transaction(() => {
-      const ids: number[] = [];
-      const counters = new Map<string, number>();
-      for (const row of rows) {
-        const id = s.readings.insert(row);
-        ids.push(id);
-        if (kind !== undefined) s.outbox.enqueue(kind, String(id), row.received_at);
-        counters.set(row.device_id, Math.max(counters.get(row.device_id) ?? 0, row.counter));
-      }
-      for (const [deviceId, counter] of counters) s.devices.raiseCounter(deviceId, counter);
-      return ids;
-    });
+    return this.#store.readings.persistReadings(rows, kind);
+  }
+
+  /** The refusal of a reading the store found replayed (another instance took its counter). */
+  #replayed(row: NewReading): ReplayedCounterError {
+    this.#hooks.onRefused?.("REPLAYED_COUNTER");
+    return new ReplayedCounterError({ deviceId: row.device_id, counter: row.counter, lastCounter: row.counter });
+  }
+
+  /** The device from the cache, or loaded (then cached) from the store. */
+  #device(deviceId: string): CachedDevice | Promise<CachedDevice> {
+    return this.#devices.cached(deviceId) ?? this.#devices.get(deviceId);
   }
 
   /**
@@ -153,10 +156,24 @@ export class IngestService {
    * for commit); rejects with a typed 4xx error for bad input.
    */
   ingest(reading: SignedReading): Promise<IngestResult> {
-    if (this.#pool !== undefined) return this.#ingestPooled(reading);
+    const device = this.#device(reading.device_id);
+    if (device instanceof Promise) {
+      return device.then(
+        (d) => this.#ingestWith(reading, d),
+        (error: unknown) => {
+          this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+          throw error;
+        },
+      );
+    }
+    return this.#ingestWith(reading, device);
+  }
+
+  #ingestWith(reading: SignedReading, device: CachedDevice): Promise<IngestResult> {
+    if (this.#pool !== undefined) return this.#ingestPooled(reading, device);
     let row: NewReading;
     try {
-      row = this.#prepare(reading, Date.now());
+      row = this.#prepare(reading, device, Date.now());
     } catch (error) {
       this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
       return Promise.reject(error);
@@ -172,17 +189,28 @@ export class IngestService {
   }
 
   /**
-   * Accepts many readings in one transaction (a gateway's upload); returns one
-   * outcome per reading, in order. Refused readings do not stop the others.
+   * Accepts many readings (a gateway's upload), written in one group
+   * transaction with whatever else is queued; returns one outcome per
+   * reading, in order. Refused readings do not stop the others.
    */
-  ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] {
+  async ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]> {
+    const devices = new Map<string, CachedDevice | Error>();
+    for (const id of new Set(readings.map((r) => r.device_id))) {
+      try {
+        devices.set(id, await this.#device(id));
+      } catch (error) {
+        devices.set(id, error as Error);
+      }
+    }
     const now = Date.now();
     const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
     const rows: NewReading[] = [];
     const slots: number[] = [];
     for (const reading of readings) {
       try {
-        rows.push(this.#prepare(reading, now));
+        const device = devices.get(reading.device_id)!;
+        if (device instanceof Error) throw device;
+        rows.push(this.#prepare(reading, device, now));
         slots.push(outcomes.length);
         outcomes.push({ ok: false, error: undefined });
       } catch (error) {
@@ -191,26 +219,21 @@ export class IngestService {
       }
     }
     if (rows.length === 0) return outcomes;
-    let ids: number[];
-    try {
-      ids = this.#persist(rows);
-    } catch (error) {
-      for (const row of rows) this.#devices.reloadCounter(row.device_id);
-      for (const slot of slots) outcomes[slot] = { ok: false, error };
-      return outcomes;
-    }
-    rows.forEach((row, i) => {
-      outcomes[slots[i]!] = { ok: true, result: resultOf(row, ids[i]!) };
+    // Through the one group writer, so these rows and single ingests reach the store in arrival order.
+    const pending = rows.map((row) => new Promise<IngestResult>((resolve, reject) => this.#queue.push({ row, resolve, reject })));
+    this.#flush();
+    const settled = await Promise.allSettled(pending);
+    settled.forEach((o, i) => {
+      outcomes[slots[i]!] = o.status === "fulfilled" ? { ok: true, result: o.value } : { ok: false, error: o.reason as unknown };
     });
-    this.#hooks.onAccepted?.(rows.length);
     return outcomes;
   }
 
   /** Pool path: precheck here, verify + seal on a worker (same worker per device, so order holds), finish here. */
-  #ingestPooled(reading: SignedReading): Promise<IngestResult> {
+  #ingestPooled(reading: SignedReading, cached: CachedDevice): Promise<IngestResult> {
     let device: CachedDevice;
     try {
-      device = this.#precheck(reading);
+      device = this.#precheck(reading, cached);
     } catch (error) {
       this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
       return Promise.reject(error);
@@ -272,26 +295,47 @@ export class IngestService {
     });
   }
 
-  /** Writes everything queued now (also called on close). */
-  flush(): void {
+  /** Writes everything queued now and waits for it (also called on close). */
+  async flush(): Promise<void> {
     this.#flush();
+    while (this.#writing !== undefined) await this.#writing;
   }
 
+  /** Starts a group write unless one is in flight (that one writes the queue again when it ends). */
   #flush(): void {
     this.#scheduled = false;
+    if (this.#writing !== undefined || this.#queue.length === 0) return;
     const batch = this.#queue;
-    if (batch.length === 0) return;
     this.#queue = [];
-    let ids: number[];
+    this.#writing = this.#write(batch).finally(() => {
+      this.#writing = undefined;
+      if (this.#queue.length > 0) this.#flush();
+    });
+  }
+
+  async #write(batch: Pending[]): Promise<void> {
+    let ids: PersistOutcome[];
     try {
-      ids = this.#persist(batch.map((p) => p.row));
+      ids = await this.#persist(batch.map((p) => p.row));
     } catch (error) {
-      for (const p of batch) this.#devices.reloadCounter(p.row.device_id);
+      for (const id of new Set(batch.map((p) => p.row.device_id))) await this.#devices.reloadCounter(id);
       for (const p of batch) p.reject(error);
       return;
     }
-    this.#hooks.onAccepted?.(batch.length);
-    batch.forEach((p, i) => p.resolve(resultOf(p.row, ids[i]!)));
+    let accepted = 0;
+    const refused = new Set<string>();
+    batch.forEach((p, i) => {
+      const id = ids[i]!;
+      if (id === "replayed") {
+        refused.add(p.row.device_id);
+        p.reject(this.#replayed(p.row));
+      } else {
+        accepted++;
+        p.resolve(resultOf(p.row, id));
+      }
+    });
+    for (const id of refused) await this.#devices.reloadCounter(id);
+    if (accepted > 0) this.#hooks.onAccepted?.(accepted);
   }
 }
 

@@ -4,9 +4,10 @@
 // logs and refunds land in the journal like an EVM frame's would.
 import { EVMError, type ExecResult, type Log } from "@ethereumjs/evm";
 import { Account, bytesToHex, hexToBytes } from "@ethereumjs/util";
-import type { Address, Hex } from "viem";
+import { numberToHex, type Address, type Hex } from "viem";
 
-import type { ArbOsCallContext, ArbOsPrecompile, ArbOsState } from "../arbos/types.js";
+import type { ArbOsPrecompile, ArbOsState } from "../arbos/types.js";
+import type { NodeInterfaceCallContext } from "../arbos/node-interface.js";
 
 import type { FrameMessage, StylusEvm } from "./stylus-evm.js";
 
@@ -31,7 +32,7 @@ export async function runArbOsFrame(evm: StylusEvm, message: FrameMessage, preco
     getNonce: async (address) => (await sm.getAccount(ethAddress(address)))?.nonce ?? 0n,
   };
   const { env } = evm;
-  const context: ArbOsCallContext = {
+  const context: NodeInterfaceCallContext = {
     address: self,
     caller: message.caller.toString() as Address,
     origin: env.origin,
@@ -49,6 +50,9 @@ export async function runArbOsFrame(evm: StylusEvm, message: FrameMessage, preco
       coinbase: env.block.coinbase,
     },
     state,
+    getBlockHash: async (n) =>
+      (await env.view.rpc.request<{ hash: Hex } | null>("eth_getBlockByNumber", [numberToHex(n), false]))?.hash ?? `0x${"0".repeat(64)}`,
+    ...(message.depth === 0 && env.nodeInterface !== undefined ? { nodeInterface: env.nodeInterface } : {}),
   };
   let result;
   try {

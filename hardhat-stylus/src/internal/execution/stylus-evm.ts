@@ -10,6 +10,7 @@ import type { Address, Hex } from "viem";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
+import type { NodeInterfaceServices } from "../arbos/node-interface.js";
 import type { BlockHeaderInfo } from "../chain/chain-rpc.js";
 import type { ModuleCache } from "./module-cache.js";
 import type { StateView } from "../chain/state-view.js";
@@ -30,6 +31,8 @@ export interface InterpreterEnvironment {
   origin: Address;
   /** ArbOS precompiles by lowercase address (ArbWasm and the registry's modules). */
   precompiles: Map<string, ArbOsPrecompile>;
+  /** What only the node can do for NodeInterface (given to it only as the run's top frame, as on Nitro). */
+  nodeInterface?: NodeInterfaceServices;
   /** Receives `console.*` output of debug programs. */
   logger?: (line: string) => void;
   /** Code already read at the request's block, by lowercase address (saves reading a program twice). */

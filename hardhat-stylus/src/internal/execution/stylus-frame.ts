@@ -7,13 +7,14 @@
 // messages of the same EVM, with the gas the program passes.
 import { EVMError, Message, type ExecResult, type Log } from "@ethereumjs/evm";
 import { Account, Address as EthAddress, bytesToHex, hexToBytes } from "@ethereumjs/util";
-import { encodeErrorResult, keccak256, type Address, type Hex } from "viem";
+import { decodeErrorResult, encodeErrorResult, keccak256, type Address, type Hex } from "viem";
 
 import type { ChainAccess, ChainCallRequest, ChainCallResult, ChainCreateRequest, ChainCreateResult, LogEntry } from "../runtime/types.js";
 import type { LiveChain } from "../runtime/host-env.js";
 
 import { activationSlot, decodeActivationRecord, type ActivationRecord } from "../activation/activation-store.js";
 import { ARBWASM_ADDRESS, STYLUS_PARAMS, arbWasmAbi } from "../activation/arbwasm-abi.js";
+import { cachedInitGas } from "../arbos/arbwasmcache-store.js";
 import { codeHashOf } from "../chain/code-hash.js";
 
 import type { FrameMessage, StylusEvm } from "./stylus-evm.js";
@@ -65,6 +66,16 @@ function activationError(record: ActivationRecord, now: bigint): Uint8Array | un
   return undefined;
 }
 
+/** The message a refused top frame carries: the ArbWasm error by name and what to do about it. */
+function activationReason(refused: Uint8Array, address: Hex): string {
+  const { errorName, args } = decodeErrorResult({ abi: arbWasmAbi, data: bytesToHex(refused) as Hex });
+  const call = `${errorName}(${(args ?? []).map((a) => String(a)).join(", ")})`;
+  if (errorName === "ProgramNotActivated") {
+    return `${call}: the Stylus program at ${address} is deployed but not activated; call ArbWasm.activateProgram(${address}) (0x...71) first`;
+  }
+  return `${call}: the Stylus program at ${address} must be activated again; call ArbWasm.activateProgram(${address}) (0x...71)`;
+}
+
 function toLog(entry: LogEntry, fallback: Hex): Log {
   return [hexToBytes(entry.address ?? fallback), entry.topics.map((t) => hexToBytes(t)), hexToBytes(entry.data)];
 }
@@ -85,9 +96,15 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
   const codehash = codeHashOf(codeHex);
   const record = await activationOf(evm, codehash);
   const refused = activationError(record, evm.env.block.timestamp);
-  if (refused !== undefined) return revertResult(refused, 0n);
+  if (refused !== undefined) {
+    if (message.depth === 0) evm.topReason = activationReason(refused, address);
+    return revertResult(refused, 0n);
+  }
 
   const module = await evm.env.modules.get(codehash, codeHex);
+  // A program ArbWasmCache holds pays its cached init gas instead of its full init gas (as on Nitro).
+  const initGas =
+    (await cachedInitGas(async (a, s) => wordHex(await evm.state.getStorage(ethAddress(a), hexToBytes(s))), codehash)) ?? BigInt(record.initGas);
   const { executeStylusFrame } = await import("../runtime/execute.js");
   const open = evm.openPrograms.get(address) ?? 0;
   evm.openPrograms.set(address, open + 1);
@@ -117,7 +134,7 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
         chain: frameChain(evm, message, address),
         gasLimit: message.gasLimit,
         mode: "transaction",
-        initGas: BigInt(record.initGas),
+        initGas,
         logger: evm.env.logger,
       },
       liveChain(evm, address),

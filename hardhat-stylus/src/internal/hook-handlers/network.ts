@@ -16,12 +16,16 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
+import type { ArbOsPrecompile } from "../arbos/types.js";
+
+import { createArbOsPrecompiles, DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from "../arbos/registry.js";
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../execution/module-cache.js";
+import { installNitroPredeploys } from "../predeploys/install-predeploys.js";
 import { TRANSACTION_METHODS } from "../request-handlers/transaction-params.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
@@ -31,6 +35,8 @@ interface ConnectionState {
   mutex: Mutex;
   handlers: StylusRequestHandler[];
   modules: ModuleCache;
+  /** The ArbOS precompiles of the connection (from the plugin's `stylus` config). */
+  precompiles: ReadonlyMap<string, ArbOsPrecompile>;
   /** Set on forked networks: activation on the forked chain. */
   remoteActivation?: RemoteActivationLookup;
   /** Stylus code was deployed, set or run on this connection (or it is a fork): EVM failures get a second look. */
@@ -111,7 +117,11 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     return mutex;
   };
 
-  const stateOf = async (connection: NetworkConnection<ChainType | string>, rpc: ChainRpc): Promise<ConnectionState> => {
+  const stateOf = async (
+    connection: NetworkConnection<ChainType | string>,
+    rpc: ChainRpc,
+    arbOsOptions: ArbOsOptions,
+  ): Promise<ConnectionState> => {
     let state = states.get(connection);
     if (state === undefined) {
       state = {
@@ -119,6 +129,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         mutex: connectionMutex(connection),
         handlers: createStylusHandlers(),
         modules: new ModuleCache(),
+        precompiles: createArbOsPrecompiles(arbOsOptions),
         stylusSeen: false,
       };
       const config = connection.networkConfig;
@@ -139,6 +150,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         state.stylusSeen = true;
       }
       await installArbWasmStub(rpc);
+      await installNitroPredeploys(rpc);
       states.set(connection, state);
     }
     return state;
@@ -212,7 +224,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               constants.delete(connection);
               return await next(context, connection, request);
             }
-            const state = await stateOf(connection, rpc);
+            const state = await stateOf(connection, rpc, context.config.stylus ?? DEFAULT_ARBOS_OPTIONS);
             if (request.method === "hardhat_setCode" || TRANSACTION_METHODS.has(request.method)) {
               // Stylus code placed directly or deployed: from now on EVM failures may come from calls into programs.
               if (JSON.stringify(request.params ?? []).toLowerCase().includes("eff000")) state.stylusSeen = true;
@@ -221,6 +233,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
             const scope: RequestScope = {
               rpc,
               modules: state.modules,
+              precompiles: state.precompiles,
               remoteActivation: state.remoteActivation,
               stylusPresent: () => state.stylusSeen,
               sawStylus: () => {
@@ -243,6 +256,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               }
               return await next(context, connection, current);
             };
+            scope.dispatch = dispatch;
             try {
               return await dispatch(request);
             } finally {

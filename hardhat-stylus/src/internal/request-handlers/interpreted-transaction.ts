@@ -14,13 +14,13 @@ import type { RequestScope } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { createArbWasmPrecompile } from "../activation/arbwasm-module.js";
-import { createArbOsPrecompiles } from "../arbos/registry.js";
 import { debugLog } from "../chain/debug-log.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
 import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
+import { estimateThroughPlugin } from "./arbos-handler.js";
 import { errorResponse, resultResponse, revertResponse } from "./responses.js";
 import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
 
@@ -51,26 +51,36 @@ async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boole
     (tx.fees.maxFeePerGas !== undefined
       ? min(tx.fees.maxFeePerGas, block.baseFeePerGas + (tx.fees.maxPriorityFeePerGas ?? 0n))
       : block.baseFeePerGas);
-  const precompiles = createArbOsPrecompiles();
-  const arbWasm = createArbWasmPrecompile({ view, remoteActivation: scope.remoteActivation });
-  precompiles.set(arbWasm.address.toLowerCase(), arbWasm);
   const { intrinsic, floor } = intrinsicGas(tx.data, tx.to === null);
   return {
-    env: {
-      view,
-      modules: scope.modules,
-      remoteActivation: scope.remoteActivation,
-      block,
-      chainId,
-      gasPrice,
-      origin: from,
-      precompiles,
-      ...(knownCode === undefined ? {} : { knownCode }),
-      ...(process.env.HARDHAT_STYLUS_DEBUG === "1" ? { logger: debugLog } : {}),
-    },
+    env: interpreterEnvironment(scope, { view, block, chainId, gasPrice, origin: from, knownCode }),
     from,
     intrinsic: intrinsic + accessListGas(tx.accessList),
     floor,
+  };
+}
+
+/** What every frame of a run shares: the request's state and block, the connection's precompiles with ArbWasm. */
+export function interpreterEnvironment(
+  scope: RequestScope,
+  run: { view: StateView; block: InterpreterEnvironment["block"]; chainId: bigint; gasPrice: bigint; origin: Address; knownCode?: Map<string, Hex> },
+): InterpreterEnvironment {
+  const { view, knownCode } = run;
+  const precompiles = new Map(scope.precompiles);
+  const arbWasm = createArbWasmPrecompile({ view, remoteActivation: scope.remoteActivation });
+  precompiles.set(arbWasm.address.toLowerCase(), arbWasm);
+  return {
+    view,
+    modules: scope.modules,
+    remoteActivation: scope.remoteActivation,
+    block: run.block,
+    chainId: run.chainId,
+    gasPrice: run.gasPrice,
+    origin: run.origin,
+    precompiles,
+    nodeInterface: { estimateGas: async (inner) => await estimateThroughPlugin(scope, inner, view.tag) },
+    ...(knownCode === undefined ? {} : { knownCode }),
+    ...(process.env.HARDHAT_STYLUS_DEBUG === "1" ? { logger: debugLog } : {}),
   };
 }
 
