@@ -222,6 +222,14 @@ async function settleAccounts(params: StateApplication): Promise<void> {
   const { rpc, result } = params;
   const from = params.from.toLowerCase();
   const to = params.to.toLowerCase();
+  const seen = new Set(result.accounts.map((account) => account.address.toLowerCase()));
+  for (const address of [from, to]) {
+    // The run left the account's balance as it was (a contract forwarding all its value; no change
+    // means no diff entry), but EDR's mined transaction still moves the value from `from` to `to`.
+    if (seen.has(address) || params.value === 0n || from === to) continue;
+    const now = await rpc.getBalance(address as Address, "latest");
+    await rpc.request("hardhat_setBalance", [address, numberToHex(address === from ? now + params.value : now - params.value)]);
+  }
   for (const account of result.accounts) {
     const address = account.address.toLowerCase() as Address;
     if (account.code !== undefined) await rpc.setCode(address, account.code);

@@ -106,8 +106,11 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
   const initGas =
     (await cachedInitGas(async (a, s) => wordHex(await evm.state.getStorage(ethAddress(a), hexToBytes(s))), codehash)) ?? BigInt(record.initGas);
   const { executeStylusFrame } = await import("../runtime/execute.js");
+  // As Nitro's TxProcessor: a delegatecall frame does not open another span of its storage address,
+  // so a proxy delegating to a program (or a program delegating to another) is not reentrant.
+  const delegate = message.delegatecall === true;
   const open = evm.openPrograms.get(address) ?? 0;
-  evm.openPrograms.set(address, open + 1);
+  if (!delegate) evm.openPrograms.set(address, open + 1);
   let result;
   try {
     result = await executeStylusFrame(
@@ -129,7 +132,7 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
             gasLimit: evm.env.block.gasLimit,
             chainId: evm.env.chainId,
           },
-          reentrant: open > 0,
+          reentrant: delegate ? open > 1 : open > 0,
         },
         chain: frameChain(evm, message, address),
         gasLimit: message.gasLimit,
@@ -140,8 +143,10 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
       liveChain(evm, address),
     );
   } finally {
-    if (open === 0) evm.openPrograms.delete(address);
-    else evm.openPrograms.set(address, open);
+    if (!delegate) {
+      if (open === 0) evm.openPrograms.delete(address);
+      else evm.openPrograms.set(address, open);
+    }
   }
   if (result.success) {
     return {
