@@ -11,6 +11,7 @@ import type { Address, Hex } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
 import type { NodeInterfaceServices } from "../arbos/node-interface.js";
+import type { HostioTrace } from "../tracing/hostio-trace.js";
 import type { BlockHeaderInfo } from "../chain/chain-rpc.js";
 import type { ModuleCache } from "./module-cache.js";
 import type { StateView } from "../chain/state-view.js";
@@ -35,6 +36,8 @@ export interface InterpreterEnvironment {
   nodeInterface?: NodeInterfaceServices;
   /** Receives `console.*` output of debug programs. */
   logger?: (line: string) => void;
+  /** Records every host call of the run's Stylus frames (debug_trace* with stylusTracer). */
+  hostioTrace?: HostioTrace;
   /** Code already read at the request's block, by lowercase address (saves reading a program twice). */
   knownCode?: Map<string, Hex>;
 }

@@ -111,6 +111,8 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
   const delegate = message.delegatecall === true;
   const open = evm.openPrograms.get(address) ?? 0;
   if (!delegate) evm.openPrograms.set(address, open + 1);
+  const trace = evm.env.hostioTrace;
+  trace?.enterFrame(address);
   let result;
   try {
     result = await executeStylusFrame(
@@ -139,10 +141,12 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
         mode: "transaction",
         initGas,
         logger: evm.env.logger,
+        ...(trace === undefined ? {} : { recorder: trace }),
       },
       liveChain(evm, address),
     );
   } finally {
+    trace?.exitFrame();
     if (!delegate) {
       if (open === 0) evm.openPrograms.delete(address);
       else evm.openPrograms.set(address, open);

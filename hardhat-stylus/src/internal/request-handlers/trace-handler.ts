@@ -8,9 +8,9 @@
 // goes on to EDR unchanged.
 //
 // The program's own frame is traced; calls out of it are not yet reported as
-// inner frames, and Nitro's stylusTracer (host I/O records with ink) and
-// JavaScript tracers (cargo stylus trace) get an error saying so: both need
-// per-host-call records from the runtime (hardhat-stylus/README.md, Tracing).
+// callTracer inner frames. Nitro's stylusTracer gets the host calls of the
+// run's Stylus frames (tracing/hostio-trace.ts); JavaScript tracers (cargo
+// stylus trace) get an error saying so (hardhat-stylus/README.md, Tracing).
 import { hexToBytes, numberToHex, type Address, type Hex } from "viem";
 
 import type { RequestScope, StylusRequestHandler } from "./types.js";
@@ -24,6 +24,7 @@ import { StateView } from "../chain/state-view.js";
 import { readAlias } from "../chain/transaction-aliases.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
+import { HostioTrace } from "../tracing/hostio-trace.js";
 import { RecordingStateView } from "../tracing/recording-state-view.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
 import { callTracerResult, fourByteResult, prestateResult, structLoggerResult, type TracedFrame } from "../tracing/trace-results.js";
@@ -71,13 +72,13 @@ export class StylusTraceHandler implements StylusRequestHandler {
       if (error instanceof TraceOptionsError) return errorResponse(request, error.code, error.message);
       throw error;
     }
-    if (options.kind === "stylusTracer" || options.kind === "javascript" || options.kind === "unserved") {
+    if (options.kind === "javascript" || options.kind === "unserved") {
       const what = options.kind === "javascript" ? "JavaScript tracers are" : `the ${options.tracer} is`;
       return errorResponse(
         request,
         -32000,
-        `hardhat-stylus: ${what} not served yet for Stylus programs (they need per-host-call records from the runtime); ` +
-          "use the default tracer, callTracer, prestateTracer, 4byteTracer or noopTracer",
+        `hardhat-stylus: ${what} not served for Stylus programs; ` +
+          "use the default tracer, callTracer, prestateTracer, 4byteTracer, noopTracer or stylusTracer",
       );
     }
 
@@ -90,6 +91,8 @@ export class StylusTraceHandler implements StylusRequestHandler {
       gasPrice: target.gasPrice,
       origin: target.from,
     });
+    const hostioTrace = options.kind === "stylusTracer" ? new HostioTrace() : undefined;
+    if (hostioTrace !== undefined) env.hostioTrace = hostioTrace;
     const outcome = await runInInterpreter(env, {
       from: target.from,
       to: target.to,
@@ -122,6 +125,8 @@ export class StylusTraceHandler implements StylusRequestHandler {
     }
 
     switch (options.kind) {
+      case "stylusTracer":
+        return resultResponse(request, hostioTrace?.result() ?? []);
       case "structLogger":
         return resultResponse(request, structLoggerResult(frame));
       case "callTracer":

@@ -10,6 +10,7 @@
 // the chain of reads that depend on each other.
 import { keccak256, toHex } from "./bytes.js";
 import { type ExecutionShared, HostEnv, type InkMeter, type LiveChain } from "./host-env.js";
+import { entrypointBytes, returnedBytes } from "./hostio-trace-format.js";
 import { INK_LEFT_EXPORT, INK_STATUS_EXPORT, instrumentForInk } from "./instrument.js";
 import { DEFAULT_INK_PRICE, memoryGas } from "./pricing.js";
 import { ExitSignal, HostRevertSignal, NeedReadSignal, OutOfInkSignal } from "./signals.js";
@@ -250,6 +251,7 @@ export async function executeStylusFrame(params: ExecuteParams, live: LiveChain)
     logger: params.logger,
     footprint: 0,
     live,
+    ...(params.recorder === undefined ? {} : { recorder: params.recorder }),
   };
   const prepared = prepare(params, shared, gasLimit * inkPrice);
   let outcome: RunOutcome;
@@ -257,9 +259,14 @@ export async function executeStylusFrame(params: ExecuteParams, live: LiveChain)
     outcome = prepared.outcome;
   } else {
     const { env, meter, entry } = prepared;
+    const { recorder } = params;
+    const startInk = meter.get();
+    recorder?.hostio({ name: "user_entrypoint", ...entrypointBytes(shared.context.calldata.length), startInk, endInk: startInk });
     try {
       const status = (await WebAssembly.promising(entry)(shared.context.calldata.length)) as number;
       outcome = { type: "done", env, meter, status: status >>> 0 };
+      const endInk = meter.get();
+      recorder?.hostio({ name: "user_returned", ...returnedBytes(status >>> 0), startInk: endInk, endInk });
     } catch (error) {
       outcome = caught(env, meter, error);
     }

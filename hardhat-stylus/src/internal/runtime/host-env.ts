@@ -18,6 +18,7 @@ import {
   WARM_READ_GAS,
 } from "./pricing.js";
 import { accountHooks } from "./hostio-account.js";
+import { nitroHostioBytes } from "./hostio-trace-format.js";
 import { argsHooks } from "./hostio-args.js";
 import { callHooks } from "./hostio-calls.js";
 import { contextHooks } from "./hostio-context.js";
@@ -29,6 +30,7 @@ import {
   OutOfInkSignal,
 } from "./signals.js";
 import type {
+  HostioRecorder,
   ChainAccess,
   ExecutionContext,
   Hex,
@@ -98,6 +100,8 @@ export interface ExecutionShared {
   footprint: number;
   /** Set for frames of the combined interpreter (one run, host functions may await). */
   live?: LiveChain;
+  /** Receives every completed host call (tracing). */
+  recorder?: HostioRecorder;
 }
 
 /** Charges a host function's base ink (and records the call). */
@@ -120,6 +124,8 @@ export class HostEnv {
   speculative = false;
   /** Live mode: values fetched for the host call being retried (consumed once). */
   readonly #fetched = new Map<string, unknown>();
+  /** While a recorded host call runs: the memory it read and wrote. */
+  #captured: { args: Uint8Array[]; outs: Uint8Array[] } | undefined;
   /** Live mode: every value one host call has read, so a retry sees the same inputs (a nested frame may change state). */
   readonly #sticky = new Map<string, unknown>();
   // State the host-function families (hostio-*.ts) share; not used outside runtime/.
@@ -199,7 +205,9 @@ export class HostEnv {
       const message = `memory access out of bounds: read ${l} bytes at ${p} (memory is ${mem.length} bytes)`;
       throw new HostRevertSignal("revert", message, new TextEncoder().encode(message));
     }
-    return mem.slice(p, p + l);
+    const bytes = mem.slice(p, p + l);
+    this.#captured?.args.push(bytes);
+    return bytes;
   }
 
   write(ptr: number, bytes: Uint8Array): void {
@@ -210,6 +218,7 @@ export class HostEnv {
       throw new HostRevertSignal("revert", message, new TextEncoder().encode(message));
     }
     mem.set(bytes, p);
+    this.#captured?.outs.push(bytes.slice());
   }
 
   writeU32(ptr: number, value: number): void {
@@ -330,6 +339,10 @@ export class HostEnv {
       tee_f32: (v: number): number => (say(String(v)), v),
       tee_f64: (v: number): number => (say(String(v)), v),
     };
+    const recorder = this.shared.recorder;
+    if (recorder !== undefined) {
+      for (const [name, impl] of Object.entries(vmHooks)) vmHooks[name] = this.#recorded(name, impl, recorder);
+    }
     if (this.shared.live !== undefined) {
       for (const name of LIVE_IMPORTS) {
         const impl = (vmHooks as Record<string, (...args: never[]) => unknown>)[name];
@@ -337,6 +350,38 @@ export class HostEnv {
       }
     }
     return { vm_hooks: vmHooks, console };
+  }
+
+  /**
+   * A host function whose completed calls go to the recorder (an attempt that stops for a chain
+   * read is not recorded: the retry is). Nested frames a call runs record their own calls first.
+   */
+  #recorded(name: string, impl: (...args: never[]) => unknown, recorder: HostioRecorder): (...args: never[]) => unknown {
+    return (...args: never[]): unknown => {
+      const outer = this.#captured;
+      const captured = { args: [] as Uint8Array[], outs: [] as Uint8Array[] };
+      this.#captured = captured;
+      const startInk = this.meter.get();
+      try {
+        const value = impl(...args);
+        this.#captured = undefined;
+        const bytes = nitroHostioBytes(name, {
+          params: args,
+          value,
+          reads: concatBytes(captured.args),
+          writes: concatBytes(captured.outs),
+          peek: (ptr, len) => {
+            const mem = this.#mem();
+            const p = ptr >>> 0;
+            return p + len <= mem.length ? mem.slice(p, p + len) : new Uint8Array(len);
+          },
+        });
+        recorder.hostio({ name, ...bytes, startInk, endInk: this.meter.get() });
+        return value;
+      } finally {
+        this.#captured = outer;
+      }
+    };
   }
 
   /**
@@ -387,3 +432,14 @@ export class HostEnv {
 
 }
 
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

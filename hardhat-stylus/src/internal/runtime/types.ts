@@ -103,6 +103,20 @@ export interface ChainAccess {
   create?(request: ChainCreateRequest): Promise<ChainCreateResult>;
 }
 
+/** One host call as Nitro's stylusTracer reports it: the bytes it read from and wrote to the program's memory. */
+export interface HostioRecord {
+  name: string;
+  args: Uint8Array;
+  outs: Uint8Array;
+  startInk: bigint;
+  endInk: bigint;
+}
+
+/** Receives every completed host call of a frame of the combined interpreter (tracing). */
+export interface HostioRecorder {
+  hostio(record: HostioRecord): void;
+}
+
 export interface ExecuteParams {
   /** Compiled by `compileStylusProgram` (instrumented for ink metering). */
   module: WebAssembly.Module;
@@ -122,6 +136,8 @@ export interface ExecuteParams {
   logger?: (line: string) => void;
   /** Upper bound on re-executions (distinct cold reads) before giving up. Default 10000. */
   maxReads?: number;
+  /** Receives every host call (executeStylusFrame only). */
+  recorder?: HostioRecorder;
 }
 
 export interface StorageWrite {
