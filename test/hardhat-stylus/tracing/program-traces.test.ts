@@ -158,7 +158,7 @@ describe("debug_trace* of Stylus programs", function () {
     expect(records[0]!.startInk).to.be.greaterThan(records.at(-1)!.endInk);
   });
 
-  it("stylusTracer nests a called program's host calls as the steps of the call", async function () {
+  it("stylusTracer nests a called program's host calls as the steps of the call; callTracer shows the call as an inner frame", async function () {
     const [wallet] = await connection.viem.getWalletClients();
     const pub = await connection.viem.getPublicClient();
     const hash = await wallet!.deployContract({
@@ -183,6 +183,18 @@ describe("debug_trace* of Stylus programs", function () {
     expect(steps.at(-1)!.name).to.equal("write_result");
     expectInkFlows(steps);
     expectInkFlows(records);
+
+    // callTracer: the static call out of the program is the frame's inner STATICCALL.
+    const frame = await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: "callTracer" }]);
+    expect(frame.output).to.equal(numberToHex(1n, { size: 32 }));
+    const calls = frame.calls as Array<Record<string, unknown>>;
+    expect(calls).to.have.length(1);
+    expect(calls[0]).to.deep.include({ type: "STATICCALL", from: forwarder.toLowerCase(), to: counter.toLowerCase(), input: get, output: numberToHex(1n, { size: 32 }) });
+    expect(calls[0]!.value).to.equal(undefined);
+    expect(BigInt(calls[0]!.gasUsed as Hex) > 0n && BigInt(calls[0]!.gasUsed as Hex) <= BigInt(calls[0]!.gas as Hex)).to.equal(true);
+    expect((await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: "callTracer", tracerConfig: { onlyTopCall: true } }])).calls).to.equal(
+      undefined,
+    );
   });
 
   it("answers bad options with geth's errors and tracers it does not serve with a clear error", async function () {

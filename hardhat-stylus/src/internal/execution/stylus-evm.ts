@@ -11,6 +11,7 @@ import type { Address, Hex } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
 import type { NodeInterfaceServices } from "../arbos/node-interface.js";
+import type { CallFrameTrace } from "../tracing/call-frame-trace.js";
 import type { HostioTrace } from "../tracing/hostio-trace.js";
 import type { BlockHeaderInfo } from "../chain/chain-rpc.js";
 import type { ModuleCache } from "./module-cache.js";
@@ -38,6 +39,8 @@ export interface InterpreterEnvironment {
   logger?: (line: string) => void;
   /** Records every host call of the run's Stylus frames (debug_trace* with stylusTracer). */
   hostioTrace?: HostioTrace;
+  /** Records the frames below the top one (debug_trace* with callTracer). */
+  callTrace?: CallFrameTrace;
   /** Code already read at the request's block, by lowercase address (saves reading a program twice). */
   knownCode?: Map<string, Hex>;
 }
@@ -89,8 +92,37 @@ export class StylusEvm extends EVM {
   }
 
   override async runCall(opts: Parameters<EVM["runCall"]>[0]): ReturnType<EVM["runCall"]> {
-    if ((opts.message?.depth ?? opts.depth ?? 0) > 0) this.nestedFrames++;
-    return await super.runCall(opts);
+    const depth = opts.message?.depth ?? opts.depth ?? 0;
+    if (depth > 0) this.nestedFrames++;
+    const trace = this.env.callTrace;
+    const message = opts.message;
+    if (trace === undefined || depth === 0 || message === undefined) return await super.runCall(opts);
+    const create = message.to === undefined;
+    const delegate = message.delegatecall === true;
+    trace.enter({
+      type: create ? (message.salt === undefined ? "CREATE" : "CREATE2") : delegate ? "DELEGATECALL" : message.isStatic && !trace.parentStatic ? "STATICCALL" : "CALL",
+      // A DELEGATECALL keeps the caller's msg.sender; the frame that made it is the storage address.
+      from: (delegate ? message.to : message.caller)!.toString(),
+      ...(create ? {} : { to: (delegate ? message.codeAddress : message.to)!.toString() }),
+      value: message.value,
+      gas: message.gasLimit,
+      input: message.data,
+      isStatic: message.isStatic,
+    });
+    let result: Awaited<ReturnType<EVM["runCall"]>> | undefined;
+    try {
+      result = await super.runCall(opts);
+      return result;
+    } finally {
+      const exec = result?.execResult;
+      const error = exec?.exceptionError;
+      trace.exit({
+        ...(result?.createdAddress === undefined ? {} : { to: result.createdAddress.toString() }),
+        gasUsed: exec?.executionGasUsed ?? message.gasLimit,
+        output: exec?.returnValue ?? new Uint8Array(),
+        ...(exec === undefined ? { error: "engine error" } : error === undefined ? {} : { error: error.error === EVMError.errorMessages.REVERT ? "revert" : error.error }),
+      });
+    }
   }
 
   protected override async runInterpreter(message: Message, opts?: Parameters<EVM["runInterpreter"]>[1]): Promise<ExecResult> {

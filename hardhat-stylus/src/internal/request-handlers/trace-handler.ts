@@ -7,8 +7,8 @@
 // noopTracer. Everything else — EVM targets, deployments, ArbOS precompiles —
 // goes on to EDR unchanged.
 //
-// The program's own frame is traced; calls out of it are not yet reported as
-// callTracer inner frames. Nitro's stylusTracer gets the host calls of the
+// callTracer reports the frames below the program's (calls out, creations) as
+// inner `calls` (tracing/call-frame-trace.ts). Nitro's stylusTracer gets the host calls of the
 // run's Stylus frames (tracing/hostio-trace.ts); JavaScript tracers (cargo
 // stylus trace) get an error saying so (hardhat-stylus/README.md, Tracing).
 import { hexToBytes, numberToHex, type Address, type Hex } from "viem";
@@ -24,6 +24,7 @@ import { StateView } from "../chain/state-view.js";
 import { readAlias } from "../chain/transaction-aliases.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
+import { CallFrameTrace } from "../tracing/call-frame-trace.js";
 import { HostioTrace } from "../tracing/hostio-trace.js";
 import { RecordingStateView } from "../tracing/recording-state-view.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
@@ -93,6 +94,8 @@ export class StylusTraceHandler implements StylusRequestHandler {
     });
     const hostioTrace = options.kind === "stylusTracer" ? new HostioTrace() : undefined;
     if (hostioTrace !== undefined) env.hostioTrace = hostioTrace;
+    const callTrace = options.kind === "callTracer" && !options.callTracer.onlyTopCall ? new CallFrameTrace() : undefined;
+    if (callTrace !== undefined) env.callTrace = callTrace;
     const outcome = await runInInterpreter(env, {
       from: target.from,
       to: target.to,
@@ -112,6 +115,7 @@ export class StylusTraceHandler implements StylusRequestHandler {
       returnData: outcome.returnData,
       logs: [],
       writes: new Map(),
+      ...(callTrace === undefined ? {} : { calls: callTrace.calls() }),
     };
     if (outcome.success) {
       const self = target.to.toLowerCase();
