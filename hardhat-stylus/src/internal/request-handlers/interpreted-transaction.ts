@@ -20,7 +20,7 @@ import { StateView } from "../chain/state-view.js";
 import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
-import { estimateThroughPlugin } from "./arbos-handler.js";
+import { estimateThroughPlugin } from "./node-interface-services.js";
 import { errorResponse, resultResponse, revertResponse } from "./responses.js";
 import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
 
