@@ -31,8 +31,11 @@ import { createNodeInterface, fakeTransactionBytes, NODE_INTERFACE_ADDRESS } fro
 import type { DefinedPrecompile } from "../../../hardhat-stylus/src/internal/arbos/precompile-kit.js";
 import { createArbOsPrecompiles, DEFAULT_CHAIN_OWNER } from "../../../hardhat-stylus/src/internal/arbos/registry.js";
 import type { ArbOsCallContext, ArbOsPrecompile } from "../../../hardhat-stylus/src/internal/arbos/types.js";
+import { counterAbi } from "../../fixtures/stylus-programs/integration/counter.js";
+import { deployCounter } from "../helpers/counter-setup.js";
 
 const require = createRequire(import.meta.url);
+const OOPS_SELECTOR = toFunctionSelector("Oops()");
 const nitroAbi = (path: string): Abi =>
   (require(`@arbitrum/nitro-contracts/build/contracts/src/${path}.json`) as { abi: Abi }).abi;
 
@@ -175,6 +178,32 @@ describe("hardhat-stylus ArbOS precompiles", function () {
     const arbSys = createArbOsPrecompiles({ arbOsVersion: 60 }).get(ARBSYS_ADDRESS.toLowerCase())!;
     const staticWrite = await callModule(arbSys, encodeFunctionData({ abi: sysAbi, functionName: "withdrawEth", args: [sender] }), { isStatic: true });
     expect(staticWrite.success).to.equal(false);
+  });
+
+  it("NodeInterface estimates a Stylus program's execution with the interpreter, and reverts with the program's revert data", async function () {
+    const counter = await deployCounter(connection, true, 81);
+    const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+    const { result } = (await client.simulateContract({
+      account: sender,
+      address: NODE_INTERFACE_ADDRESS,
+      abi: nodeInterfaceAbi,
+      functionName: "gasEstimateComponents",
+      args: [counter, false, data],
+    } as never)) as { result: [bigint, bigint, bigint, bigint] };
+    const [total, forL1] = result;
+    const execution = await client.estimateGas({ account: sender, to: counter, data });
+    // The program ran (a storage write costs far more than a plain call's 21,000).
+    expect(execution > 40_000n, `estimate ${execution}`).to.equal(true);
+    expect(total - forL1).to.equal(execution);
+
+    const fail = encodeFunctionData({ abi: counterAbi, functionName: "fail" });
+    const revertData = await client
+      .call({ account: sender, to: NODE_INTERFACE_ADDRESS, data: encodeFunctionData({ abi: nodeInterfaceAbi, functionName: "gasEstimateComponents", args: [counter, false, fail] } as never) })
+      .then(
+        () => expect.fail("estimating a reverting program call must revert"),
+        (error: { walk: (f: (e: unknown) => boolean) => { data?: string } | null }) => error.walk((e) => typeof (e as { data?: unknown }).data === "string")?.data,
+      );
+    expect(revertData).to.equal(OOPS_SELECTOR);
   });
 
   it("NodeInterface splits an estimate into child execution gas and the parent-chain share", async function () {

@@ -1,7 +1,6 @@
-// Calls out of a Stylus program: to an EVM contract (served by EDR through
-// eth_call) and to another Stylus program (run recursively), in eth_call and
-// in transactions; state-changing calls out in a transaction revert naming
-// the host function instead of being silently wrong.
+// Calls out of a Stylus program (to an EVM contract, to another program) in
+// eth_call and in transactions, a factory CREATE of Stylus init code, and EVM
+// contracts calling ArbWasm: all served by the combined interpreter.
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { expect } from "chai";
@@ -74,50 +73,44 @@ describe("hardhat-stylus calls out of a program", function () {
     expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
   });
 
-  it("reverts a state-changing call out in a transaction, naming the host function", async function () {
+  it("applies a state-changing call out in a transaction: the callee's state and event are mined", async function () {
     const pub = await connection.viem.getPublicClient();
     const [wallet] = await connection.viem.getWalletClients();
-    // In eth_call the call is served.
-    const { result } = await pub.simulateContract({
+    const before = await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" });
+    const hash = await wallet!.writeContract({
       address: forwarder,
       abi: forwarderAbi,
       functionName: "callForward",
-      args: [EVM_ADDRESS, "0x12345678"],
-      account: wallet!.account,
+      args: [counter, toFunctionSelector("increment()")],
     });
-    expect(result).to.equal(42n);
-    try {
-      await wallet!.writeContract({
-        address: forwarder,
-        abi: forwarderAbi,
-        functionName: "callForward",
-        args: [EVM_ADDRESS, "0x12345678"],
-        gas: 500_000n,
-      });
-      expect.fail("should revert");
-    } catch (error) {
-      expect(String(error)).to.match(/call_contract/);
-    }
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    expect(receipt.status).to.equal("success");
+    expect(await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" })).to.equal(before + 1n);
+    expect(receipt.logs.map((l) => l.address.toLowerCase())).to.deep.equal([counter.toLowerCase()]);
   });
 });
 
 describe("hardhat-stylus factory deployments", function () {
-  it("fails a factory CREATE of Stylus init code with an error that says why", async function () {
+  it("deploys Stylus init code from an EVM factory's CREATE; the program runs once activated", async function () {
     const connection = await network.create();
     try {
       const test = await connection.viem.getTestClient();
+      const pub = await connection.viem.getPublicClient();
       const [wallet] = await connection.viem.getWalletClients();
-      // Factory: CREATE(calldata as init code); revert when the CREATE fails.
+      // Factory: CREATE(calldata as init code); revert when the CREATE fails, else return the address.
       // CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY CALLDATASIZE PUSH0 PUSH0 CREATE DUP1 PUSH1 0x0f JUMPI PUSH0 PUSH0 REVERT JUMPDEST PUSH0 MSTORE PUSH1 32 PUSH0 RETURN
       const factory: Address = "0x00000000000000000000000000000000000fac70";
       await test.setCode({ address: factory, bytecode: "0x365f5f37365f5ff080600f575f5ffd5b5f5260205ff3" });
       const { counterInitCode } = await import("../helpers/counter-setup.js");
-      try {
-        await wallet!.sendTransaction({ to: factory, data: await counterInitCode(40), gas: 3_000_000n });
-        expect.fail("should fail");
-      } catch (error) {
-        expect(String(error)).to.match(/factory CREATE\/CREATE2/);
-      }
+      const data = await counterInitCode(40);
+      const simulated = await pub.call({ to: factory, data, account: wallet!.account });
+      const created = `0x${simulated.data!.slice(26)}` as Address;
+      const hash = await wallet!.sendTransaction({ to: factory, data, gas: 3_000_000n });
+      expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+      const code = await pub.getCode({ address: created });
+      expect(code?.slice(0, 8)).to.equal("0xeff000");
+      await connection.stylus.activate(created);
+      expect(await pub.readContract({ address: created, abi: counterAbi, functionName: "get" })).to.equal(0n);
     } finally {
       await connection.close();
     }
@@ -125,20 +118,26 @@ describe("hardhat-stylus factory deployments", function () {
 });
 
 describe("hardhat-stylus ArbWasm from EVM contracts", function () {
-  it("makes an EVM contract's call to 0x71 revert with a message that says why", async function () {
+  it("serves an EVM contract's calls to 0x71 (views and custom errors) through the combined interpreter", async function () {
     const connection = await network.create();
     try {
       const test = await connection.viem.getTestClient();
       const pub = await connection.viem.getPublicClient();
-      // Proxy: CALL 0x71 with no data; on failure, bubble the revert data up.
-      // PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 0x71 GAS CALL PUSH1 0x13 JUMPI RETURNDATASIZE PUSH0 PUSH0 RETURNDATACOPY RETURNDATASIZE PUSH0 REVERT JUMPDEST STOP
+      // Proxy: CALL 0x71 with the calldata; return or revert with what it returned.
+      // CALLDATASIZE PUSH0 PUSH0 CALLDATACOPY PUSH0 PUSH0 CALLDATASIZE PUSH0 PUSH0 PUSH1 0x71 GAS CALL
+      // RETURNDATASIZE PUSH0 PUSH0 RETURNDATACOPY PUSH1 0x17 JUMPI RETURNDATASIZE PUSH0 REVERT JUMPDEST RETURNDATASIZE PUSH0 RETURN
       const proxy: Address = "0x00000000000000000000000000000000000a7071";
-      await test.setCode({ address: proxy, bytecode: ("0x5f5f5f5f5f60715af1601357" + "3d5f5f3e3d5ffd" + "5b00") as Hex });
+      // A chain with a program (EVM contracts are looked at by the interpreter once programs exist).
+      const { deployCounter } = await import("../helpers/counter-setup.js");
+      await deployCounter(connection, false, 41);
+      await test.setCode({ address: proxy, bytecode: "0x365f5f375f5f365f5f60715af13d5f5f3e6017573d5ffd5b3d5ff3" });
+      const { arbWasmAbi } = await import("../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js");
+      expect(await pub.readContract({ address: proxy, abi: arbWasmAbi, functionName: "stylusVersion" })).to.equal(2);
       try {
-        await pub.call({ to: proxy, data: "0x" });
+        await pub.readContract({ address: proxy, abi: arbWasmAbi, functionName: "programVersion", args: [proxy] });
         expect.fail("should revert");
       } catch (error) {
-        expect(String(error)).to.match(/emulated for JSON-RPC requests only/);
+        expect(String(error)).to.match(/ProgramNotActivated/);
       }
     } finally {
       await connection.close();

@@ -135,7 +135,7 @@ describe("hardhat-stylus execution through viem", function () {
       await pub.call({ to: counter, data: encodeFunctionData({ abi: counterAbi, functionName: "spin" }), gas: 200_000n });
       expect.fail("should fail");
     } catch (error) {
-      expect(String(error)).to.match(/out-of-gas/);
+      expect(String(error)).to.match(/out of gas/);
     }
     const blockBefore = await pub.getBlockNumber();
     try {

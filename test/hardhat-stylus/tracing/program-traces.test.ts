@@ -1,16 +1,20 @@
 // debug_traceTransaction / debug_traceCall for Stylus programs on the
 // in-process network, through the provider as any client sends them: the
 // program's frame in callTracer, prestateTracer (plain and diffMode), the
-// struct logger and 4byteTracer; Nitro-style errors for bad options and
+// struct logger, 4byteTracer and Nitro's stylusTracer (host calls with their
+// memory bytes and ink, nested frames as steps); Nitro-style errors for bad options and
 // tracers that are not served; EVM transactions still traced by EDR.
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { expect } from "chai";
 import { network } from "hardhat";
-import { encodeFunctionData, keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
+import { bytesToHex, encodeFunctionData, getAddress, keccak256, numberToHex, toFunctionSelector, toHex, type Address, type Hex } from "viem";
 
+import { buildStylusInitCode, compressStylusProgram } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { counterAbi } from "../../fixtures/stylus-programs/integration/counter.js";
+import { forwarderAbi, forwarderWat } from "../../fixtures/stylus-programs/integration/forwarder.js";
 import { deployCounter } from "../helpers/counter-setup.js";
+import { watToWasm } from "../helpers/wat.js";
 
 const SLOT0 = `0x${"0".repeat(64)}` as Hex;
 const INCREMENTED = keccak256(toHex("Incremented(uint256)"));
@@ -120,13 +124,85 @@ describe("debug_trace* of Stylus programs", function () {
     expect(await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" })).to.equal(1n);
   });
 
+  type Hostio = { name: string; args: Hex; outs: Hex; startInk: number; endInk: number; address?: Address; steps?: Hostio[] };
+  const expectInkFlows = (records: Hostio[]): void => {
+    for (const [i, r] of records.entries()) {
+      expect(r.endInk, r.name).to.be.at.most(r.startInk);
+      if (i > 0) expect(r.startInk, r.name).to.be.at.most(records[i - 1]!.endInk);
+    }
+  };
+
+  it("stylusTracer lists the program's host calls with the bytes they read and wrote and their ink", async function () {
+    const all = (await trace("debug_traceTransaction", [incrementHash, { tracer: "stylusTracer" }])) as unknown as Hostio[];
+    // Nitro's bracket records: the calldata length in, the status (0) out.
+    expect(all[0]).to.deep.include({ name: "user_entrypoint", args: "0x00000004", outs: "0x" });
+    expect(all.at(-1)).to.deep.include({ name: "user_returned", args: "0x", outs: "0x00000000" });
+    const records = all.slice(1, -1);
+    const names = records.map((r) => r.name);
+    expect(names[0]).to.equal("read_args");
+    expect(records[0]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+    // Flushing without clearing the cache: Nitro's one byte 0.
+    expect(records.find((r) => r.name === "storage_flush_cache")!.args).to.equal("0x00");
+    // emit_log: the topic count (big-endian u32), then the topics and data.
+    expect(records.find((r) => r.name === "emit_log")!.args.slice(0, 10 + 64)).to.equal(`0x00000001${INCREMENTED.slice(2)}`);
+    expect(names).to.include.members(["storage_load_bytes32", "storage_cache_bytes32", "storage_flush_cache", "emit_log", "write_result"]);
+    // The slot read before the increment: key in, the old value (0) out.
+    const load = records.find((r) => r.name === "storage_load_bytes32")!;
+    expect(load.args).to.equal(SLOT0);
+    expect(load.outs).to.equal(numberToHex(0n, { size: 32 }));
+    const cache = records.find((r) => r.name === "storage_cache_bytes32")!;
+    expect(cache.args).to.equal(`${SLOT0}${numberToHex(1n, { size: 32 }).slice(2)}`);
+    expect(records.at(-1)!.name).to.equal("write_result");
+    expect(records.at(-1)!.args).to.equal(numberToHex(1n, { size: 32 }));
+    expectInkFlows(records);
+    expect(records[0]!.startInk).to.be.greaterThan(records.at(-1)!.endInk);
+  });
+
+  it("stylusTracer nests a called program's host calls as the steps of the call; callTracer shows the call as an inner frame", async function () {
+    const [wallet] = await connection.viem.getWalletClients();
+    const pub = await connection.viem.getPublicClient();
+    const hash = await wallet!.deployContract({
+      abi: forwarderAbi,
+      bytecode: bytesToHex(buildStylusInitCode(compressStylusProgram(await watToWasm(forwarderWat())))),
+    });
+    const forwarder = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
+    await connection.stylus.activate(forwarder);
+    const get = toFunctionSelector("get()");
+    const data = encodeFunctionData({ abi: forwarderAbi, functionName: "staticForward", args: [counter, get] });
+    const records = (await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: "stylusTracer" }])) as unknown as Hostio[];
+    expect(records.map((r) => r.name)).to.deep.equal(["user_entrypoint", "read_args", "static_call_contract", "read_return_data", "write_result", "user_returned"]);
+    const call = records[2]!;
+    expect(call.address).to.equal(getAddress(counter));
+    // Nitro's layout: callee, gas (u64), calldata; then the return data length (u32) and status (u8).
+    expect(call.args).to.equal(`${counter.toLowerCase()}${(1_000_000).toString(16).padStart(16, "0")}${get.slice(2)}`);
+    expect(call.outs).to.equal("0x0000002000");
+    const steps = call.steps!.slice(1, -1);
+    expect(steps[0]!.name).to.equal("read_args");
+    expect(steps[0]!.outs).to.equal(get);
+    expect(steps.map((r) => r.name)).to.include("storage_load_bytes32");
+    expect(steps.at(-1)!.name).to.equal("write_result");
+    expectInkFlows(steps);
+    expectInkFlows(records);
+
+    // callTracer: the static call out of the program is the frame's inner STATICCALL.
+    const frame = await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: "callTracer" }]);
+    expect(frame.output).to.equal(numberToHex(1n, { size: 32 }));
+    const calls = frame.calls as Array<Record<string, unknown>>;
+    expect(calls).to.have.length(1);
+    expect(calls[0]).to.deep.include({ type: "STATICCALL", from: forwarder.toLowerCase(), to: counter.toLowerCase(), input: get, output: numberToHex(1n, { size: 32 }) });
+    expect(calls[0]!.value).to.equal(undefined);
+    expect(BigInt(calls[0]!.gasUsed as Hex) > 0n && BigInt(calls[0]!.gasUsed as Hex) <= BigInt(calls[0]!.gas as Hex)).to.equal(true);
+    expect((await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: "callTracer", tracerConfig: { onlyTopCall: true } }])).calls).to.equal(
+      undefined,
+    );
+  });
+
   it("answers bad options with geth's errors and tracers it does not serve with a clear error", async function () {
     expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: "callTracer", tracerConfig: { withLog: "yes" } }])).message).to.contain(
       "cannot unmarshal string into Go struct field callTracerConfig.withLog of type bool",
     );
     expect((await traceError("debug_traceTransaction", [incrementHash, { timeout: "soon" }])).message).to.contain('time: invalid duration "soon"');
     expect((await traceError("debug_traceTransaction", [incrementHash, "callTracer"])).message).to.contain("cannot unmarshal string");
-    expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: "stylusTracer" }])).message).to.contain("not served yet");
     expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: "{ result: function() { return 1; } }" }])).message).to.contain(
       "JavaScript tracers",
     );

@@ -129,7 +129,7 @@ export const factoryCases: CorpusCase<unknown>[] = [
       const predicted = getContractAddress({ opcode: "CREATE", from: deployer, nonce: BigInt(nonce) });
       const receipt = await t.write(deployer, abis.deployer, "create", [initCode]);
       expect(receipt.status).to.equal("success");
-      t.expectLogs(receipt, abis.events, [
+      t.expectLogs(receipt, [...abis.deployer, ...abis.events], [
         { address: predicted, eventName: "NumberSet", args: { by: deployer, number: 5n } },
         { address: deployer, eventName: "ProgramDeployed", args: { deployed: predicted, salt: pad("0x00"), activated: false } },
       ]);

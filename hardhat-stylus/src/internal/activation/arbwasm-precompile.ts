@@ -24,7 +24,7 @@ import { decompressStylusCode, isStylusCode } from "../wasm/program-format.js";
 
 import type { RemoteActivationLookup } from "./remote-activation.js";
 
-import { activationSlot, encodeActivationRecord, readActivation } from "./activation-store.js";
+import { activationSlot, decodeActivationRecord, encodeActivationRecord, readActivation, type ActivationRecord } from "./activation-store.js";
 import { STYLUS_PARAMS, arbWasmAbi } from "./arbwasm-abi.js";
 import { activationDataFee, activationGas } from "./fee-model.js";
 
@@ -37,6 +37,29 @@ export interface ArbWasmCall {
   timestamp: bigint;
   /** On forks: activation on the forked chain (see remote-activation.ts). */
   remoteActivation?: RemoteActivationLookup;
+  /**
+   * Reads through the combined interpreter's journal (a program created earlier in the same
+   * transaction, a record written by an earlier activation); default: `view` at its block.
+   */
+  journal?: {
+    getCode(address: Address): Promise<Hex>;
+    getRecordWord(slot: Hex): Promise<Hex>;
+  };
+}
+
+async function codeOf(call: ArbWasmCall, address: Address): Promise<Hex> {
+  return call.journal !== undefined ? await call.journal.getCode(address) : await call.view.getCode(address);
+}
+
+async function recordOf(call: ArbWasmCall, codehash: Hex): Promise<ActivationRecord> {
+  if (call.journal === undefined) {
+    return await readActivation(call.view.rpc, codehash, call.view.tag, call.remoteActivation, call.timestamp);
+  }
+  const record = decodeActivationRecord(await call.journal.getRecordWord(activationSlot(codehash)));
+  if (record.version !== 0 || call.remoteActivation === undefined) return record;
+  const version = await call.remoteActivation(codehash);
+  if (version === undefined || version === 0) return record;
+  return { version: STYLUS_PARAMS.version, activatedAt: call.timestamp, asmSize: 0, footprint: 0, initGas: 0, remoteVersion: version };
 }
 
 /** Gas charged for an ArbWasm view call beyond intrinsic gas (a storage read, like Nitro's precompile costs). */
@@ -109,7 +132,7 @@ export async function runArbWasm(call: ArbWasmCall): Promise<EmulatedOutcome> {
 
 /** Checks the record of `codehash` the way Nitro's `getActiveProgram` does; returns an error outcome or the record. */
 async function activeRecord(call: ArbWasmCall, codehash: Hex) {
-  const record = await readActivation(call.view.rpc, codehash, call.view.tag, call.remoteActivation, call.timestamp);
+  const record = await recordOf(call, codehash);
   if (record.version === 0) {
     return errorOutcome("ProgramNotActivated", [], "ProgramNotActivated(): no program with this code hash is activated");
   }
@@ -146,7 +169,7 @@ async function programView(
   name: "programVersion" | "programInitGas" | "programMemoryFootprint" | "programTimeLeft",
   program: Address,
 ): Promise<EmulatedOutcome> {
-  const code = await call.view.getCode(program);
+  const code = await codeOf(call, program);
   const record = await activeRecord(call, codeHashOf(code));
   if ("success" in record) return record;
   switch (name) {
@@ -165,13 +188,13 @@ async function programView(
 }
 
 async function activateProgram(call: ArbWasmCall, program: Address): Promise<EmulatedOutcome> {
-  const codeHex = await call.view.getCode(program);
+  const codeHex = await codeOf(call, program);
   const code = hexToBytes(codeHex);
   if (!isStylusCode(code)) {
     return errorOutcome("ProgramNotWasm", [], `ProgramNotWasm(): ${program} holds no Stylus code (EF F0 00 ...)`);
   }
   const codehash = codeHashOf(codeHex);
-  const existing = await readActivation(call.view.rpc, codehash, call.view.tag, call.remoteActivation, call.timestamp);
+  const existing = await recordOf(call, codehash);
   if (
     existing.version === STYLUS_PARAMS.version &&
     ageOf(call.timestamp, existing.activatedAt) <= BigInt(STYLUS_PARAMS.expiryDays) * 86_400n

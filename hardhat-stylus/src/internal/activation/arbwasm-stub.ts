@@ -1,7 +1,8 @@
 // EVM code put at ArbWasm 0x...71 inside EDR when the address is empty. The
-// plugin answers JSON-RPC requests to ArbWasm itself, but EVM contracts
-// calling 0x71 reach EDR directly; without code there, a low-level call would
-// "succeed" with empty data. The stub reverts with an Error(string) that says
+// plugin answers JSON-RPC requests to ArbWasm and EVM contracts calling it in
+// the combined interpreter, but an EVM contract that EDR runs alone (on a
+// connection that has not seen Stylus code) would reach EDR's empty account;
+// a low-level call would "succeed" with empty data. The stub reverts with an Error(string) that says
 // why, so such calls fail clearly. (On a fork of a real Arbitrum chain 0x71
 // already holds Nitro's marker code and is left alone.)
 import { concatHex, encodeErrorResult, numberToHex, parseAbi, size, type Hex } from "viem";
@@ -11,7 +12,7 @@ import type { ChainRpc } from "../chain/chain-rpc.js";
 import { ARBWASM_ADDRESS } from "./arbwasm-abi.js";
 
 const MESSAGE =
-  "hardhat-stylus: ArbWasm (0x71) is emulated for JSON-RPC requests only; EVM contracts cannot call it on the in-process network";
+  "hardhat-stylus: ArbWasm (0x71) was reached by EVM code that ran in EDR alone (the connection had not seen Stylus code); deploy or touch a program through this connection first";
 
 /** PUSH2 len PUSH2 15 PUSH1 0 CODECOPY PUSH2 len PUSH1 0 REVERT, then the revert data. */
 export function arbWasmStubCode(): Hex {

@@ -57,6 +57,8 @@ export interface ArbOsCallResult {
   returnData: Uint8Array;
   gasUsed: bigint;
   logs: ArbOsLog[];
+  /** Why a call failed, in words (put in the JSON-RPC message when the precompile is the transaction's target). */
+  reason?: string;
   /** Value moved out of the precompile's balance (e.g. ArbSys.withdrawEth burns, ArbWasm refunds). */
   transfers: Array<{ to: Address; value: bigint }>;
 }

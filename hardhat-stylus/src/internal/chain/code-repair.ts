@@ -11,6 +11,7 @@ import { bytesToHex, type Address, type Hex } from "viem";
 import type { BlockTag, ChainRpc } from "./chain-rpc.js";
 
 import { EFFECTS_APPLIER_CODE } from "./effects-applier.js";
+import { ENTRY_APPLIER_PREFIX } from "./state-applier.js";
 
 const APPLIER_HEX = bytesToHex(EFFECTS_APPLIER_CODE).toLowerCase();
 
@@ -21,14 +22,14 @@ export function isCurrentTag(tag: BlockTag): boolean {
 
 function isTransient(code: Hex): boolean {
   const lower = code.toLowerCase();
-  return lower === APPLIER_HEX || lower.startsWith("0x00f000");
+  return lower === APPLIER_HEX || lower.startsWith(ENTRY_APPLIER_PREFIX) || lower.startsWith("0x00f000");
 }
 
 /** `code` read at `tag`, or the address's current code when `code` is one of the plugin's transient codes. */
 export async function repairCode(rpc: ChainRpc, address: Address, code: Hex, tag: BlockTag): Promise<Hex> {
   if (isCurrentTag(tag) || !isTransient(code)) return code;
   const current = await rpc.getCode(address, "latest");
-  if (code.toLowerCase() === APPLIER_HEX) return current;
+  if (code.toLowerCase() === APPLIER_HEX || code.toLowerCase().startsWith(ENTRY_APPLIER_PREFIX)) return current;
   // A placeholder deployment: the current code is the same with 0xEF as first byte.
   return current.toLowerCase() === `0xef${code.slice(4).toLowerCase()}` ? current : code;
 }

@@ -17,7 +17,6 @@ import type { EthereumProvider } from "hardhat/types/providers";
 import { ARBWASM_ADDRESS, arbWasmAbi } from "../activation/arbwasm-abi.js";
 import { buildStylusInitCode, compressStylusProgram } from "../wasm/program-format.js";
 
-import { revertDataOf } from "./program-runner.js";
 
 /** Bounded wait for a receipt (automine answers at once; remote chains take a few blocks). */
 const RECEIPT_POLLS = 600;
@@ -129,4 +128,17 @@ function safeDecodeError(data: Hex) {
 
 function toHex(bytes: Uint8Array): Hex {
   return `0x${Buffer.from(bytes).toString("hex")}`;
+}
+
+/** Revert data of a JSON-RPC error thrown by `next` (EDR puts it in `data`, sometimes as { data }). */
+export function revertDataOf(error: unknown): Uint8Array {
+  if (typeof error === "object" && error !== null && "data" in error) {
+    const data = (error as { data: unknown }).data;
+    if (typeof data === "string" && data.startsWith("0x")) return hexToBytes(data as Hex);
+    if (typeof data === "object" && data !== null && "data" in data) {
+      const inner = (data as { data: unknown }).data;
+      if (typeof inner === "string" && inner.startsWith("0x")) return hexToBytes(inner as Hex);
+    }
+  }
+  return new Uint8Array();
 }

@@ -19,6 +19,7 @@ const OP_BURN = 3;
 const OP_RETURN = 4;
 const OP_REVERT = 5;
 const OP_INVALID = 6;
+const OP_SUBCALL = 7;
 const OP_LOG0 = 0x10;
 
 /** One effect, applied in order. The list must end with a terminal effect (return, revert, invalid). */
@@ -26,6 +27,8 @@ export type AppliedEffect =
   | { kind: "sstore"; slot: Uint8Array; value: Uint8Array }
   | { kind: "log"; topics: readonly Uint8Array[]; data: Uint8Array }
   | { kind: "transfer"; to: Uint8Array; value: bigint }
+  /** Calls `to` (which holds the applier for the transaction) with `data`: effects of another account. */
+  | { kind: "subcall"; to: Uint8Array; data: Uint8Array }
   | { kind: "burn"; minGasLeft: bigint }
   | { kind: "return"; data: Uint8Array }
   | { kind: "revert"; data: Uint8Array }
@@ -58,6 +61,7 @@ export const EFFECTS_APPLIER_CODE: Uint8Array = assemble([
   "CALLDATALOAD", // [ptr, op]
   ...dispatch(OP_SSTORE, "sstore"),
   ...dispatch(OP_CALL, "call"),
+  ...dispatch(OP_SUBCALL, "subcall"),
   ...dispatch(OP_BURN, "burn"),
   ...dispatch(OP_RETURN, "return"),
   ...dispatch(OP_REVERT, "revert"),
@@ -101,6 +105,42 @@ export const EFFECTS_APPLIER_CODE: Uint8Array = assemble([
   "ISZERO",
   { pushLabel: "fail" },
   "JUMPI",
+  { push: 96 },
+  "ADD",
+  { pushLabel: "loop" },
+  "JUMP",
+  { label: "subcall" }, // [ptr, op]: to at ptr+32, length at ptr+64, data from ptr+96
+  "POP",
+  "DUP1",
+  { push: 64 },
+  "ADD",
+  "CALLDATALOAD", // [ptr, len]
+  "DUP1",
+  "DUP3",
+  { push: 96 },
+  "ADD",
+  { push: 0 },
+  "CALLDATACOPY", // memory[0..len] = data
+  { push: 0 },
+  { push: 0 },
+  "DUP3",
+  { push: 0 },
+  { push: 0 }, // [ptr, len, 0, 0, len, 0, 0]
+  "DUP7",
+  { push: 32 },
+  "ADD",
+  "CALLDATALOAD", // to
+  "GAS",
+  "CALL", // [ptr, len, ok]
+  "ISZERO",
+  { pushLabel: "fail" },
+  "JUMPI",
+  { push: 31 },
+  "ADD",
+  { push: 31 },
+  "NOT",
+  "AND",
+  "ADD",
   { push: 96 },
   "ADD",
   { pushLabel: "loop" },
@@ -182,6 +222,9 @@ export function encodeEffects(effects: readonly AppliedEffect[], originalInput: 
       case "transfer":
         parts.push(word(OP_CALL), pad32(effect.to), word(effect.value));
         break;
+      case "subcall":
+        parts.push(word(OP_SUBCALL), pad32(effect.to), word(effect.data.length), padRight(effect.data));
+        break;
       case "burn":
         parts.push(word(OP_BURN), word(effect.minGasLeft));
         break;
@@ -215,6 +258,7 @@ export function decodeOriginalInput(input: Uint8Array): Uint8Array | undefined {
     const op = Number(readWord(ptr));
     if (op === OP_SSTORE || op === OP_CALL) ptr += 96;
     else if (op === OP_BURN) ptr += 64;
+    else if (op === OP_SUBCALL) ptr += 96 + ceil32(Number(readWord(ptr + 64)));
     else if (op === OP_INVALID) return input.subarray(ptr + 32);
     else if (op === OP_RETURN || op === OP_REVERT) {
       const len = Number(readWord(ptr + 32));

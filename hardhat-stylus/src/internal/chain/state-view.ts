@@ -61,6 +61,11 @@ export class StateView {
     return balance !== undefined ? BigInt(balance) : await this.rpc.getBalance(address, this.tag);
   }
 
+  async getNonce(address: Address): Promise<bigint> {
+    const nonce = this.#overrideOf(address)?.nonce;
+    return nonce !== undefined ? BigInt(nonce) : await this.rpc.getTransactionCount(address, this.tag);
+  }
+
   /** EXTCODEHASH: 0 for an empty account (no code, nonce 0, balance 0), keccak(code) otherwise. */
   async getCodeHash(address: Address): Promise<Hex> {
     const code = await this.getCode(address);

@@ -16,15 +16,17 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
-import { DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from "../arbos/registry.js";
+import type { ArbOsPrecompile } from "../arbos/types.js";
+
+import { createArbOsPrecompiles, DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from "../arbos/registry.js";
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
-import { ModuleCache } from "../chain/program-runner.js";
+import { ModuleCache } from "../execution/module-cache.js";
 import { installNitroPredeploys } from "../predeploys/install-predeploys.js";
-import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
+import { TRANSACTION_METHODS } from "../request-handlers/transaction-params.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
 interface ConnectionState {
@@ -33,8 +35,12 @@ interface ConnectionState {
   mutex: Mutex;
   handlers: StylusRequestHandler[];
   modules: ModuleCache;
+  /** The ArbOS precompiles of the connection (from the plugin's `stylus` config). */
+  precompiles: ReadonlyMap<string, ArbOsPrecompile>;
   /** Set on forked networks: activation on the forked chain. */
   remoteActivation?: RemoteActivationLookup;
+  /** Stylus code was deployed, set or run on this connection (or it is a fork): EVM failures get a second look. */
+  stylusSeen: boolean;
 }
 
 /** The part of hardhat_reset's parameter the plugin reads. */
@@ -121,8 +127,10 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       state = {
         deferred: new Map(),
         mutex: connectionMutex(connection),
-        handlers: createStylusHandlers(arbOsOptions),
+        handlers: createStylusHandlers(),
         modules: new ModuleCache(),
+        precompiles: createArbOsPrecompiles(arbOsOptions),
+        stylusSeen: false,
       };
       const config = connection.networkConfig;
       const reset = forkAfterReset.get(connection);
@@ -139,6 +147,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
           if (metadata.forkedNetwork !== undefined) forkBlock = BigInt(metadata.forkedNetwork.forkBlockNumber);
         }
         state.remoteActivation = createRemoteActivationLookup(fork.url, forkBlock, fork.headers);
+        state.stylusSeen = true;
       }
       await installArbWasmStub(rpc);
       await installNitroPredeploys(rpc);
@@ -216,11 +225,20 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               return await next(context, connection, request);
             }
             const state = await stateOf(connection, rpc, context.config.stylus ?? DEFAULT_ARBOS_OPTIONS);
+            if (request.method === "hardhat_setCode" || TRANSACTION_METHODS.has(request.method)) {
+              // Stylus code placed directly or deployed: from now on EVM failures may come from calls into programs.
+              if (JSON.stringify(request.params ?? []).toLowerCase().includes("eff000")) state.stylusSeen = true;
+            }
             if (request.method === "evm_revert") state.deferred.clear();
             const scope: RequestScope = {
               rpc,
               modules: state.modules,
+              precompiles: state.precompiles,
               remoteActivation: state.remoteActivation,
+              stylusPresent: () => state.stylusSeen,
+              sawStylus: () => {
+                state.stylusSeen = true;
+              },
               defer: (sender, nonce, deferredRequest) => {
                 const key = sender.toLowerCase();
                 const queue = state.deferred.get(key) ?? new Map<bigint, JsonRpcRequest>();
@@ -236,13 +254,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 if (!("method" in handled)) return handled;
                 current = handled;
               }
-              try {
-                return await next(context, connection, current);
-              } catch (error) {
-                const hinted = factoryDeploymentHint(current, error);
-                if (hinted !== undefined) return hinted;
-                throw error;
-              }
+              return await next(context, connection, current);
             };
             scope.dispatch = dispatch;
             try {

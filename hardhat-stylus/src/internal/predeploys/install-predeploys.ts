@@ -5,7 +5,8 @@
 // - CacheManager at its canonical address, its storage as after
 //   initialize(cacheSize, decay), registered as ArbWasmCache's cache manager;
 // - a stub at ArbWasmCache 0x...72 that reverts with a clear message for EVM
-//   callers (JSON-RPC requests to 0x72 are answered by the plugin).
+//   code EDR runs alone (JSON-RPC requests and the interpreter's frames are
+//   answered by the plugin's ArbWasmCache module).
 // On a fork of a real Arbitrum chain (0x72 holds Nitro's marker code) only
 // StylusDeployer is added when missing: the chain's cache and managers are
 // ArbOS state the plugin cannot see.
@@ -25,7 +26,7 @@ const INITIALIZABLE_SLOT: Hex = numberToHex(0n, { size: 32 });
 const PARAMS_SLOT: Hex = numberToHex(3n, { size: 32 });
 
 const STUB_MESSAGE =
-  "hardhat-stylus: ArbWasmCache (0x72) is emulated for JSON-RPC requests only; EVM contracts cannot call it on the in-process network yet";
+  "hardhat-stylus: ArbWasmCache (0x72) was reached by EVM code that ran in EDR alone (the connection had not seen Stylus code); deploy or touch a program through this connection first";
 
 /** PUSH2 len PUSH2 15 PUSH1 0 CODECOPY PUSH2 len PUSH1 0 REVERT, then Error(message). */
 function revertStub(message: string): Hex {

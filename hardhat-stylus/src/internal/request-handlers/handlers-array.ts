@@ -5,13 +5,8 @@
 // when it does not apply, so order only matters for cost.
 import type { StylusRequestHandler } from "./types.js";
 
-import type { ArbOsOptions } from "../arbos/registry.js";
-
-import { createArbOsPrecompiles } from "../arbos/registry.js";
-
 import { ArbitrumReceiptHandler } from "./arbitrum-receipt-handler.js";
 import { ArbOsHandler } from "./arbos-handler.js";
-import { ArbWasmHandler } from "./arbwasm-handler.js";
 import { CallObjectHandler } from "./call-object-handler.js";
 import { CodeReadHandler } from "./code-read-handler.js";
 import { StylusDeploymentHandler } from "./deployment-handler.js";
@@ -19,14 +14,13 @@ import { StylusExecutionHandler } from "./execution-handler.js";
 import { StylusTraceHandler } from "./trace-handler.js";
 import { TransactionLookupHandler } from "./transaction-lookup-handler.js";
 
-export function createStylusHandlers(arbOs?: ArbOsOptions): StylusRequestHandler[] {
+export function createStylusHandlers(): StylusRequestHandler[] {
   return [
     new CallObjectHandler(), // first: later handlers and EDR see one calldata field
     new CodeReadHandler(),
     new ArbitrumReceiptHandler(new TransactionLookupHandler()),
     new StylusTraceHandler(), // debug_trace* of programs: before EDR traces the applier
-    new ArbWasmHandler(),
-    new ArbOsHandler(createArbOsPrecompiles(arbOs)), // registered precompiles (arbos/registry.ts) called over JSON-RPC
+    new ArbOsHandler(), // ArbWasm and the registry's precompiles (arbos/registry.ts) called over JSON-RPC
     new StylusDeploymentHandler(),
     new StylusExecutionHandler(),
   ];

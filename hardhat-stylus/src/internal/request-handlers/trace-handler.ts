@@ -1,17 +1,17 @@
 // debug_traceTransaction and debug_traceCall for transactions and calls whose
 // target is a Stylus program. EDR would trace the effects applier (or fail on
-// the 0xEF code), so the handler runs the program again on the state before
-// it ran, records what it read, and answers in the requested tracer's shape:
+// the 0xEF code), so the handler runs the transaction again in the combined
+// interpreter (execution/) on the state before it ran, records what it read, and answers in the requested tracer's shape:
 // the default struct logger, callTracer (onlyTopCall, withLog),
 // prestateTracer (diffMode, disableCode, disableStorage), 4byteTracer and
 // noopTracer. Everything else — EVM targets, deployments, ArbOS precompiles —
 // goes on to EDR unchanged.
 //
-// The program's own frame is traced; calls out of it are not yet reported as
-// inner frames, and Nitro's stylusTracer (host I/O records with ink) and
-// JavaScript tracers (cargo stylus trace) get an error saying so: both need
-// per-host-call records from the runtime (hardhat-stylus/README.md, Tracing).
-import { bytesToHex, hexToBytes, numberToHex, type Address, type Hex } from "viem";
+// callTracer reports the frames below the program's (calls out, creations) as
+// inner `calls` (tracing/call-frame-trace.ts). Nitro's stylusTracer gets the host calls of the
+// run's Stylus frames (tracing/hostio-trace.ts); JavaScript tracers (cargo
+// stylus trace) get an error saying so (hardhat-stylus/README.md, Tracing).
+import { hexToBytes, numberToHex, type Address, type Hex } from "viem";
 
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
@@ -19,16 +19,18 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 import type { BlockHeaderInfo, BlockTag } from "../chain/chain-rpc.js";
 
 import { isStylusCodeHex } from "../chain/code-hash.js";
-import { decodeOriginalInput } from "../chain/effects-applier.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
-import { runStylusProgram } from "../chain/program-runner.js";
 import { StateView } from "../chain/state-view.js";
 import { readAlias } from "../chain/transaction-aliases.js";
+import { runInInterpreter } from "../execution/interpreter.js";
 
+import { CallFrameTrace } from "../tracing/call-frame-trace.js";
+import { HostioTrace } from "../tracing/hostio-trace.js";
 import { RecordingStateView } from "../tracing/recording-state-view.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
 import { callTracerResult, fourByteResult, prestateResult, structLoggerResult, type TracedFrame } from "../tracing/trace-results.js";
 
+import { interpreterEnvironment } from "./interpreted-transaction.js";
 import { errorResponse, resultResponse } from "./responses.js";
 import { readTransaction } from "./transaction-params.js";
 
@@ -71,34 +73,35 @@ export class StylusTraceHandler implements StylusRequestHandler {
       if (error instanceof TraceOptionsError) return errorResponse(request, error.code, error.message);
       throw error;
     }
-    if (options.kind === "stylusTracer" || options.kind === "javascript" || options.kind === "unserved") {
+    if (options.kind === "javascript" || options.kind === "unserved") {
       const what = options.kind === "javascript" ? "JavaScript tracers are" : `the ${options.tracer} is`;
       return errorResponse(
         request,
         -32000,
-        `hardhat-stylus: ${what} not served yet for Stylus programs (they need per-host-call records from the runtime); ` +
-          "use the default tracer, callTracer, prestateTracer, 4byteTracer or noopTracer",
+        `hardhat-stylus: ${what} not served for Stylus programs; ` +
+          "use the default tracer, callTracer, prestateTracer, 4byteTracer, noopTracer or stylusTracer",
       );
     }
 
     const view = new RecordingStateView(scope.rpc, target.before);
     const { intrinsic } = intrinsicGas(target.input, false);
-    const outcome = await runStylusProgram({
+    const env = interpreterEnvironment(scope, {
       view,
-      modules: scope.modules,
-      address: target.to,
-      code: target.code,
-      sender: target.from,
-      origin: target.from,
-      value: target.value,
-      calldata: target.input,
-      gasPrice: target.gasPrice,
-      gasLimit: target.gas > intrinsic ? target.gas - intrinsic : 0n,
       block: target.block,
       chainId: await scope.rpc.chainId(),
-      isStatic: false,
-      mode: target.after === undefined ? "call" : "transaction",
-      remoteActivation: scope.remoteActivation,
+      gasPrice: target.gasPrice,
+      origin: target.from,
+    });
+    const hostioTrace = options.kind === "stylusTracer" ? new HostioTrace() : undefined;
+    if (hostioTrace !== undefined) env.hostioTrace = hostioTrace;
+    const callTrace = options.kind === "callTracer" && !options.callTracer.onlyTopCall ? new CallFrameTrace() : undefined;
+    if (callTrace !== undefined) env.callTrace = callTrace;
+    const outcome = await runInInterpreter(env, {
+      from: target.from,
+      to: target.to,
+      value: target.value,
+      data: target.input,
+      gasLimit: target.gas > intrinsic ? target.gas - intrinsic : 0n,
     });
     const frame: TracedFrame = {
       from: target.from,
@@ -112,15 +115,22 @@ export class StylusTraceHandler implements StylusRequestHandler {
       returnData: outcome.returnData,
       logs: [],
       writes: new Map(),
+      ...(callTrace === undefined ? {} : { calls: callTrace.calls() }),
     };
     if (outcome.success) {
-      for (const effect of outcome.effects) {
-        if (effect.kind === "log") frame.logs.push({ topics: effect.topics.map((t) => bytesToHex(t)), data: bytesToHex(effect.data) });
-        if (effect.kind === "sstore") frame.writes.set(bytesToHex(effect.slot), bytesToHex(effect.value));
+      const self = target.to.toLowerCase();
+      for (const log of outcome.logs) {
+        if (log.address === undefined || log.address.toLowerCase() === self) frame.logs.push({ topics: log.topics, data: log.data });
+      }
+      for (const account of outcome.accounts) {
+        if (account.address.toLowerCase() !== self) continue;
+        for (const write of account.storage) frame.writes.set(write.slot, write.value);
       }
     }
 
     switch (options.kind) {
+      case "stylusTracer":
+        return resultResponse(request, hostioTrace?.result() ?? []);
       case "structLogger":
         return resultResponse(request, structLoggerResult(frame));
       case "callTracer":
@@ -137,7 +147,7 @@ export class StylusTraceHandler implements StylusRequestHandler {
   }
 }
 
-/** The mined transaction behind `hash` when it ran a program (its applier carries the original input). */
+/** The mined transaction behind `hash` when its target was a program at the block before (the plugin mined it). */
 async function transactionTarget(params: unknown[], scope: RequestScope): Promise<TraceTarget | undefined> {
   const hash = params[0];
   if (typeof hash !== "string" || !HASH.test(hash)) return undefined;
@@ -146,8 +156,7 @@ async function transactionTarget(params: unknown[], scope: RequestScope): Promis
   type RpcTx = { from: Address; to: Address | null; input: Hex; value: Hex; gas: Hex; gasPrice?: Hex; blockNumber: Hex | null } | null;
   const tx = await rpc.request<RpcTx>("eth_getTransactionByHash", [mined]);
   if (tx === null || tx.to === null || tx.blockNumber === null) return undefined;
-  const input = decodeOriginalInput(hexToBytes(tx.input));
-  if (input === undefined) return undefined;
+  const input = hexToBytes(tx.input);
   const number = BigInt(tx.blockNumber);
   const before = numberToHex(number - 1n);
   const code = await new StateView(rpc, before).getCode(tx.to);

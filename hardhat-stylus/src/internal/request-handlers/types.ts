@@ -6,7 +6,8 @@
 import type { ChainRpc } from "../chain/chain-rpc.js";
 import type { Address } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
-import type { ModuleCache } from "../chain/program-runner.js";
+import type { ModuleCache } from "../execution/module-cache.js";
+import type { ArbOsPrecompile } from "../arbos/types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 export interface RequestScope {
@@ -14,8 +15,14 @@ export interface RequestScope {
   rpc: ChainRpc;
   /** Compiled Stylus modules of this connection, by code hash. */
   modules: ModuleCache;
+  /** The connection's ArbOS precompile registry by lowercase address (plugin config `stylus`); ArbWasm is added per run. */
+  precompiles: ReadonlyMap<string, ArbOsPrecompile>;
   /** On forks: activation on the forked chain, for code hashes without a local record. */
   remoteActivation?: RemoteActivationLookup;
+  /** True once the connection has seen Stylus code (or forks a chain that may hold programs). */
+  stylusPresent(): boolean;
+  /** Records that the connection holds Stylus code. */
+  sawStylus(): void;
   /** Holds a raw transaction whose nonce is ahead until the sender's earlier nonces are mined. */
   defer(sender: Address, nonce: bigint, request: JsonRpcRequest): void;
   /** Sends a request through this connection's whole handler chain (NodeInterface's inner estimates). */

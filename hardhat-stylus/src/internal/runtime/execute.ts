@@ -9,7 +9,8 @@
 // runs is at most the number of distinct cold reads, and usually the depth of
 // the chain of reads that depend on each other.
 import { keccak256, toHex } from "./bytes.js";
-import { type ExecutionShared, HostEnv, type InkMeter } from "./host-env.js";
+import { type ExecutionShared, HostEnv, type InkMeter, type LiveChain } from "./host-env.js";
+import { entrypointBytes, returnedBytes } from "./hostio-trace-format.js";
 import { INK_LEFT_EXPORT, INK_STATUS_EXPORT, instrumentForInk } from "./instrument.js";
 import { DEFAULT_INK_PRICE, memoryGas } from "./pricing.js";
 import { ExitSignal, HostRevertSignal, NeedReadSignal, OutOfInkSignal } from "./signals.js";
@@ -146,23 +147,24 @@ export async function executeStylusProgram(params: ExecuteParams): Promise<Execu
   }
 }
 
-function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): RunOutcome {
+type Prepared =
+  | { ready: true; env: HostEnv; meter: SwitchableMeter; entry: (len: number) => unknown }
+  | { ready: false; outcome: RunOutcome };
+
+/** Instantiates the module and charges startup (init gas, memory footprint). */
+function prepare(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): Prepared {
   const meter = new SwitchableMeter(startInk);
   const env = new HostEnv(shared, meter);
-  const fail = (kind: ExecutionErrorKind, message: string, output: Uint8Array = new Uint8Array(0)): RunOutcome => ({
-    type: "error",
-    env,
-    meter,
-    kind,
-    message,
-    output,
+  const fail = (kind: ExecutionErrorKind, message: string): Prepared => ({
+    ready: false,
+    outcome: { type: "error", env, meter, kind, message, output: new Uint8Array(0) },
   });
   // Synchronous instantiation: the module is compiled already, and small programs instantiate fastest this way.
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(params.module, env.imports());
   } catch (error) {
-    if (error instanceof NeedReadSignal) return { type: "need", env, signal: error };
+    if (error instanceof NeedReadSignal) return { ready: false, outcome: { type: "need", env, signal: error } };
     return fail("trap", `instantiation failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   const exports = instance.exports;
@@ -187,24 +189,92 @@ function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigin
   }
   meter.set(meter.get() - startupGas * shared.inkPrice);
   env.setFootprint(footprint);
+  return { ready: true, env, meter, entry: entry as (len: number) => unknown };
+}
 
+/** The outcome of an exception thrown out of the entrypoint. */
+function caught(env: HostEnv, meter: SwitchableMeter, error: unknown): RunOutcome {
+  const fail = (kind: ExecutionErrorKind, message: string, output: Uint8Array = new Uint8Array(0)): RunOutcome => ({
+    type: "error",
+    env,
+    meter,
+    kind,
+    message,
+    output,
+  });
+  if (error instanceof NeedReadSignal) return { type: "need", env, signal: error };
+  if (error instanceof ExitSignal) return { type: "done", env, meter, status: error.status };
+  if (error instanceof OutOfInkSignal) return fail("out-of-gas", `out of gas in ${error.hostio}`);
+  if (error instanceof HostRevertSignal) return fail(error.kind, error.message, error.output);
+  if (error instanceof WebAssembly.RuntimeError) {
+    if (meter.exhausted) return fail("out-of-gas", "out of ink while executing WASM");
+    return fail("trap", `WASM trap: ${error.message}`);
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return fail("trap", "out of stack: WASM call depth exceeded");
+  }
+  throw error;
+}
+
+function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): RunOutcome {
+  const prepared = prepare(params, shared, startInk);
+  if (!prepared.ready) return prepared.outcome;
+  const { env, meter, entry } = prepared;
   try {
-    const status = (entry as (len: number) => number)(shared.context.calldata.length);
+    const status = entry(shared.context.calldata.length) as number;
     return { type: "done", env, meter, status: status >>> 0 };
   } catch (error) {
-    if (error instanceof NeedReadSignal) return { type: "need", env, signal: error };
-    if (error instanceof ExitSignal) return { type: "done", env, meter, status: error.status };
-    if (error instanceof OutOfInkSignal) return fail("out-of-gas", `out of gas in ${error.hostio}`);
-    if (error instanceof HostRevertSignal) return fail(error.kind, error.message, error.output);
-    if (error instanceof WebAssembly.RuntimeError) {
-      if (meter.exhausted) return fail("out-of-gas", "out of ink while executing WASM");
-      return fail("trap", `WASM trap: ${error.message}`);
-    }
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      return fail("trap", "out of stack: WASM call depth exceeded");
-    }
-    throw error;
+    return caught(env, meter, error);
   }
+}
+
+/**
+ * Runs one frame of the combined interpreter: a single run whose chain-touching host functions
+ * may await (JSPI) the live state and nested frames, so calls out with effects, value and
+ * creations happen in order, exactly once.
+ * @param live synchronous view of known state and the frame's storage writes.
+ */
+export async function executeStylusFrame(params: ExecuteParams, live: LiveChain): Promise<ExecutionResult> {
+  const { context, gasLimit } = params;
+  const inkPrice = BigInt(context.inkPrice ?? DEFAULT_INK_PRICE);
+  const shared: ExecutionShared = {
+    context: {
+      ...context,
+      address: context.address.toLowerCase() as typeof context.address,
+      sender: context.sender.toLowerCase() as typeof context.sender,
+      origin: context.origin.toLowerCase() as typeof context.origin,
+    },
+    chain: params.chain,
+    mode: params.mode,
+    cache: new Map(),
+    inkPrice,
+    logger: params.logger,
+    footprint: 0,
+    live,
+    ...(params.recorder === undefined ? {} : { recorder: params.recorder }),
+  };
+  const prepared = prepare(params, shared, gasLimit * inkPrice);
+  let outcome: RunOutcome;
+  if (!prepared.ready) {
+    outcome = prepared.outcome;
+  } else {
+    const { env, meter, entry } = prepared;
+    const { recorder } = params;
+    const startInk = meter.get();
+    recorder?.hostio({ name: "user_entrypoint", ...entrypointBytes(shared.context.calldata.length), startInk, endInk: startInk });
+    try {
+      const status = (await WebAssembly.promising(entry)(shared.context.calldata.length)) as number;
+      outcome = { type: "done", env, meter, status: status >>> 0 };
+      const endInk = meter.get();
+      recorder?.hostio({ name: "user_returned", ...returnedBytes(status >>> 0), startInk: endInk, endInk });
+    } catch (error) {
+      outcome = caught(env, meter, error);
+    }
+  }
+  if (outcome.type === "need") {
+    throw new Error(`Stylus runtime: a live frame stopped for ${outcome.signal.key} (engine bug)`);
+  }
+  return buildResult(outcome, gasLimit, inkPrice, 0);
 }
 
 function buildResult(

@@ -59,6 +59,8 @@ export interface ChainCallResult {
   success: boolean;
   returnData: Uint8Array;
   gasUsed: bigint;
+  /** Logs of the callee's frames in execution order (live frames of the combined interpreter). */
+  logs?: LogEntry[];
 }
 
 export interface ChainCreateRequest {
@@ -76,6 +78,8 @@ export interface ChainCreateResult {
   /** Revert data on failure, empty on success. */
   returnData: Uint8Array;
   gasUsed: bigint;
+  /** Logs of the init code's frames in execution order (live frames). */
+  logs?: LogEntry[];
 }
 
 /**
@@ -87,6 +91,8 @@ export interface ChainCreateResult {
 export interface ChainAccess {
   /** 32-byte value of a storage slot, 0x + 64 hex. */
   getStorageAt(address: Hex, slot: Hex): Promise<Hex>;
+  /** Value of the slot when the transaction started (live frames; defaults to getStorageAt). */
+  getOriginalStorageAt?(address: Hex, slot: Hex): Promise<Hex>;
   getBalance(address: Hex): Promise<bigint>;
   getCode(address: Hex): Promise<Uint8Array>;
   /** EXTCODEHASH semantics: 0 for a non-existent account, keccak("") for one without code. */
@@ -95,6 +101,20 @@ export interface ChainAccess {
   call?(request: ChainCallRequest): Promise<ChainCallResult>;
   /** Deployments out (only used in mode "call"). Undefined => unsupported. */
   create?(request: ChainCreateRequest): Promise<ChainCreateResult>;
+}
+
+/** One host call as Nitro's stylusTracer reports it: the bytes it read from and wrote to the program's memory. */
+export interface HostioRecord {
+  name: string;
+  args: Uint8Array;
+  outs: Uint8Array;
+  startInk: bigint;
+  endInk: bigint;
+}
+
+/** Receives every completed host call of a frame of the combined interpreter (tracing). */
+export interface HostioRecorder {
+  hostio(record: HostioRecord): void;
 }
 
 export interface ExecuteParams {
@@ -116,6 +136,8 @@ export interface ExecuteParams {
   logger?: (line: string) => void;
   /** Upper bound on re-executions (distinct cold reads) before giving up. Default 10000. */
   maxReads?: number;
+  /** Receives every host call (executeStylusFrame only). */
+  recorder?: HostioRecorder;
 }
 
 export interface StorageWrite {
@@ -124,6 +146,8 @@ export interface StorageWrite {
 }
 
 export interface LogEntry {
+  /** Emitting account (lowercase); set by live frames, where logs of called frames are interleaved. */
+  address?: Hex;
   topics: Hex[];
   data: Hex;
 }

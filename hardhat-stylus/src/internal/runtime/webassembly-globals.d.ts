@@ -4,7 +4,7 @@
 // lib.dom). If the tsconfig ever adds "dom", delete this file.
 
 declare namespace WebAssembly {
-  type ImportValue = ((...args: never[]) => unknown) | Global | Memory | Table;
+  type ImportValue = ((...args: never[]) => unknown) | Global | Memory | Table | Suspending;
   type ModuleImports = Record<string, ImportValue>;
   type Imports = Record<string, ModuleImports>;
   type ExportValue = ((...args: never[]) => unknown) | Global | Memory | Table;
@@ -64,6 +64,13 @@ declare namespace WebAssembly {
     module: Module;
     instance: Instance;
   }
+
+  /** JSPI: an import whose function may return a promise; the WASM caller suspends until it settles. */
+  class Suspending {
+    constructor(fn: (...args: never[]) => unknown);
+  }
+  /** JSPI: wraps an export so that it may suspend on Suspending imports; returns a promise of its result. */
+  function promising<F extends (...args: never[]) => unknown>(fn: F): (...args: Parameters<F>) => Promise<ReturnType<F>>;
 
   function validate(bytes: BufferSource): boolean;
   function compile(bytes: BufferSource): Promise<Module>;

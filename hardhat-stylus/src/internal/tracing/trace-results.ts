@@ -21,6 +21,8 @@ export interface TracedFrame {
   logs: Array<{ topics: Hex[]; data: Hex }>;
   /** Storage the run wrote at `to` (slot -> value). */
   writes: Map<Hex, Hex>;
+  /** Frames below this one, in callTracer's shape (tracing/call-frame-trace.ts). */
+  calls?: Array<Record<string, unknown>>;
 }
 
 export function structLoggerResult(frame: TracedFrame): Record<string, unknown> {
@@ -60,6 +62,7 @@ export function callTracerResult(frame: TracedFrame, options: TraceOptions["call
       position: "0x0",
     }));
   }
+  if (!options.onlyTopCall && frame.calls !== undefined && frame.calls.length > 0) result.calls = frame.calls;
   result.value = numberToHex(frame.value);
   result.type = "CALL";
   return result;

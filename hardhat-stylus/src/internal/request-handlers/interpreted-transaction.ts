@@ -1,0 +1,268 @@
+// Delivers a transaction-shaped request through the combined interpreter
+// (execution/): eth_call returns the output or the revert, eth_estimateGas
+// searches the smallest gas limit with which the transaction succeeds (as
+// geth does), and the send methods run the transaction on the state it will
+// be mined on, then mine the ORIGINAL transaction with the appliers in place
+// (chain/state-applier.ts), so its hash is the signed one everywhere.
+import { bytesToHex, numberToHex, type Address, type Hex } from "viem";
+
+import type { InterpreterMessage, InterpreterResult } from "../execution/interpreter.js";
+import type { InterpreterEnvironment } from "../execution/stylus-evm.js";
+import type { ChainRpc } from "../chain/chain-rpc.js";
+import type { ParsedTransaction } from "./transaction-params.js";
+import type { RequestScope } from "./types.js";
+import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
+
+import { createArbWasmPrecompile } from "../activation/arbwasm-module.js";
+import { debugLog } from "../chain/debug-log.js";
+import { intrinsicGas } from "../chain/intrinsic-gas.js";
+import { StateView } from "../chain/state-view.js";
+import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
+import { runInInterpreter } from "../execution/interpreter.js";
+
+import { estimateThroughPlugin } from "./node-interface-services.js";
+import { errorResponse, resultResponse, revertResponse } from "./responses.js";
+import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
+
+const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
+/** EIP-7825: the most gas one transaction may carry. */
+export const TRANSACTION_GAS_CAP = 1n << 24n;
+
+interface Prepared {
+  env: InterpreterEnvironment;
+  from: Address;
+  /** Intrinsic gas of the transaction (with the EIP-7623 floor applied at the end). */
+  intrinsic: bigint;
+  floor: bigint;
+}
+
+async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boolean, knownCode?: Map<string, Hex>): Promise<Prepared> {
+  const { rpc } = scope;
+  const tag = isSend ? "latest" : tx.tag === "pending" ? "latest" : tx.tag;
+  const [block, chainId, from] = await Promise.all([
+    rpc.getBlock(isSend ? "pending" : tag),
+    rpc.chainId(),
+    tx.from !== undefined ? Promise.resolve(tx.from) : defaultSender(rpc, isSend),
+  ]);
+  if (isSend && block.number === 0n) block.number = (await rpc.blockNumber()) + 1n;
+  const view = new StateView(rpc, tag, tx.override);
+  const gasPrice =
+    tx.fees.gasPrice ??
+    (tx.fees.maxFeePerGas !== undefined
+      ? min(tx.fees.maxFeePerGas, block.baseFeePerGas + (tx.fees.maxPriorityFeePerGas ?? 0n))
+      : block.baseFeePerGas);
+  const { intrinsic, floor } = intrinsicGas(tx.data, tx.to === null);
+  return {
+    env: interpreterEnvironment(scope, { view, block, chainId, gasPrice, origin: from, knownCode }),
+    from,
+    intrinsic: intrinsic + accessListGas(tx.accessList),
+    floor,
+  };
+}
+
+/** What every frame of a run shares: the request's state and block, the connection's precompiles with ArbWasm. */
+export function interpreterEnvironment(
+  scope: RequestScope,
+  run: { view: StateView; block: InterpreterEnvironment["block"]; chainId: bigint; gasPrice: bigint; origin: Address; knownCode?: Map<string, Hex> },
+): InterpreterEnvironment {
+  const { view, knownCode } = run;
+  const precompiles = new Map(scope.precompiles);
+  const arbWasm = createArbWasmPrecompile({ view, remoteActivation: scope.remoteActivation });
+  precompiles.set(arbWasm.address.toLowerCase(), arbWasm);
+  return {
+    view,
+    modules: scope.modules,
+    remoteActivation: scope.remoteActivation,
+    block: run.block,
+    chainId: run.chainId,
+    gasPrice: run.gasPrice,
+    origin: run.origin,
+    precompiles,
+    nodeInterface: { estimateGas: async (inner) => await estimateThroughPlugin(scope, inner, view.tag) },
+    ...(knownCode === undefined ? {} : { knownCode }),
+    ...(process.env.HARDHAT_STYLUS_DEBUG === "1" ? { logger: debugLog } : {}),
+  };
+}
+
+function accessListGas(accessList: unknown): bigint {
+  if (!Array.isArray(accessList)) return 0n;
+  let gas = 0n;
+  for (const entry of accessList as Array<{ storageKeys?: unknown[] }>) {
+    gas += 2_400n + 1_900n * BigInt(Array.isArray(entry.storageKeys) ? entry.storageKeys.length : 0);
+  }
+  return gas;
+}
+
+function messageOf(tx: ParsedTransaction, from: Address, gasLimit: bigint): InterpreterMessage {
+  return {
+    // Estimates need the changes too: what applying them costs bounds the estimate from below.
+    collectChanges: tx.method !== "eth_call",
+    from,
+    to: tx.to,
+    value: tx.value,
+    data: tx.data,
+    gasLimit,
+    ...(Array.isArray(tx.accessList) ? { accessList: tx.accessList as InterpreterMessage["accessList"] } : {}),
+  };
+}
+
+/** Receipt gas of a run: intrinsic + execution, at least the EIP-7623 floor. */
+function receiptGas(prepared: Prepared, result: InterpreterResult): bigint {
+  const used = prepared.intrinsic + result.gasUsed;
+  return used > prepared.floor ? used : prepared.floor;
+}
+
+function failureResponse(request: JsonRpcRequest, result: InterpreterResult): JsonRpcResponse {
+  if (result.outOfGas) return errorResponse(request, -32000, "out of gas");
+  if (result.error !== undefined) return revertResponse(request, result.returnData, result.error);
+  return revertResponse(request, result.returnData, result.reason);
+}
+
+/** Runs the request in the interpreter. `probe`: an EVM target whose EDR run failed; `undefined` when no Stylus code ran. */
+export async function runInterpreted(
+  request: JsonRpcRequest,
+  tx: ParsedTransaction,
+  scope: RequestScope,
+  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+): Promise<JsonRpcResponse | undefined> {
+  const { rpc } = scope;
+  const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
+  try {
+    if (isSend) {
+      if (!(await rpc.getAutomine())) {
+        return errorResponse(
+          request,
+          -32000,
+          "hardhat-stylus: transactions that reach Stylus programs or ArbWasm need automine; enable it (evm_setAutomine true) or use eth_call",
+        );
+      }
+      if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
+        debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
+        scope.defer(tx.from, tx.nonce ?? 0n, request);
+        return resultResponse(request, tx.raw.hash);
+      }
+    }
+    const known = options.targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), options.targetCode]]) : undefined;
+    const prepared = await prepare(scope, tx, isSend, known);
+    const limit = tx.gas ?? (tx.method === "eth_sendTransaction" ? undefined : prepared.env.block.gasLimit);
+    if (tx.method === "eth_estimateGas") return await estimate(request, tx, prepared, options);
+
+    let gasLimit = limit;
+    if (gasLimit === undefined) {
+      // A node-held sender without a gas limit: the estimate, as Hardhat fills it in for EVM targets.
+      const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP));
+      gasLimit = found.ok ? found.gas : min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
+    }
+    const execution = gasLimit > prepared.intrinsic ? gasLimit - prepared.intrinsic : 0n;
+    const result = await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution));
+    if (options.onlyIfEmulated && !result.reachedEmulated) {
+      // Pure EVM after all: a successful call's output is EDR's too; EDR reports failures and mines sends.
+      return tx.method === "eth_call" && result.success ? resultResponse(request, bytesToHex(result.returnData)) : undefined;
+    }
+    debugLog(
+      `${tx.method} to ${tx.to} from ${prepared.from} gas ${gasLimit}: ` +
+        `${result.success ? "ok" : `failed (${result.outOfGas ? "out of gas" : (result.error ?? bytesToHex(result.returnData))})`} execution gas ${result.gasUsed}`,
+    );
+    if (tx.method === "eth_call") {
+      return result.success ? resultResponse(request, bytesToHex(result.returnData)) : failureResponse(request, result);
+    }
+    const to = tx.to as Address;
+    const raw = tx.method === "eth_sendRawTransaction" ? (request.params as unknown[])[0] : undefined;
+    const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>) };
+    if (tx.gas === undefined && raw === undefined) sent.gas = numberToHex(gasLimit);
+    const hash = await mineInterpreted({
+      rpc,
+      from: prepared.from,
+      to,
+      value: tx.value,
+      gasLimit,
+      targetGas: result.outOfGas ? gasLimit : receiptGas(prepared, result),
+      ...(options.targetCode === undefined ? {} : { targetCode: options.targetCode }),
+      result,
+      send: async () =>
+        raw !== undefined
+          ? await rpc.request<Hex>("eth_sendRawTransaction", [raw])
+          : await rpc.request<Hex>("eth_sendTransaction", [sent]),
+    });
+    return resultResponse(request, hash);
+  } catch (error) {
+    if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
+    throw error;
+  }
+}
+
+interface Search {
+  ok: boolean;
+  gas: bigint;
+  failure?: InterpreterResult;
+}
+
+/**
+ * A gas limit with which the transaction succeeds in the interpreter and its effects can be
+ * applied: geth's optimistic guess (gas used + refund + stipend, times 64/63) when a run with it
+ * succeeds, else a binary search to within 1.5 %; `ok: false` with the failing run when the
+ * transaction fails even with `cap`.
+ */
+async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint): Promise<Search> {
+  const run = async (gas: bigint): Promise<InterpreterResult> =>
+    await runInInterpreter(prepared.env, messageOf(tx, prepared.from, gas > prepared.intrinsic ? gas - prepared.intrinsic : 0n));
+  const fits = (gas: bigint, result: InterpreterResult): boolean =>
+    result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to);
+  const first = await run(cap);
+  if (!first.success) return { ok: false, gas: cap, failure: first };
+  let lo = receiptGas(prepared, first) - 1n;
+  let hi = cap;
+  // Optimistic first guess: what was used, with room for the 63/64 rule and the call stipend.
+  const guess = ((receiptGas(prepared, first) + first.gasRefund + 2_300n) * 64n) / 63n;
+  const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to));
+  const start = guess > bound ? guess : bound;
+  // One frame only: no 63/64 rule nor stipend in play; gas used plus the storage-flush sentry is enough.
+  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start };
+  if (start < hi) {
+    // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
+    const r = await run(start);
+    if (fits(start, r)) return { ok: true, gas: start };
+    lo = start;
+  }
+  while (lo + 1n < hi) {
+    if (((hi - lo) * 1000n) / hi < 15n) break;
+    let mid = (hi + lo) / 2n;
+    if (mid > lo * 2n) mid = lo * 2n;
+    const r = await run(mid);
+    if (fits(mid, r)) hi = mid;
+    else lo = mid;
+  }
+  return { ok: true, gas: hi };
+}
+
+async function estimate(
+  request: JsonRpcRequest,
+  tx: ParsedTransaction,
+  prepared: Prepared,
+  options: { onlyIfEmulated: boolean },
+): Promise<JsonRpcResponse | undefined> {
+  const blockCap = tx.gas ?? prepared.env.block.gasLimit;
+  // Search under EIP-7825's cap first: a transaction that fits must get an estimate it may be sent with.
+  const capped = min(blockCap, TRANSACTION_GAS_CAP);
+  let search = await searchGas(tx, prepared, capped);
+  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap);
+  if (!search.ok) {
+    const failure = search.failure as InterpreterResult;
+    if (options.onlyIfEmulated && !failure.reachedEmulated) return undefined;
+    return failureResponse(request, failure);
+  }
+  return resultResponse(request, numberToHex(search.gas));
+}
+
+async function defaultSender(rpc: ChainRpc, isSend: boolean): Promise<Address> {
+  if (!isSend) return ZERO_ADDRESS;
+  const accounts = await rpc.accounts();
+  const first = accounts[0];
+  if (first === undefined) throw new TransactionParamsError("no `from` given and the node holds no accounts", -32000);
+  return first;
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
