@@ -6,7 +6,7 @@
 // transaction with real receipts, logs, nonces, balances and gas.
 // The original calldata of the user's transaction is appended after the
 // terminal operation so eth_getTransactionByHash can show it again.
-import { keccak256, toBytes } from "viem";
+import { concatBytes, keccak256, toBytes } from "viem";
 
 import { assemble, type AsmItem } from "./evm-assembler.js";
 
@@ -241,7 +241,7 @@ export function encodeEffects(effects: readonly AppliedEffect[], originalInput: 
   }
   if (!terminated) throw new Error("effects must end with return, revert or invalid");
   parts.push(originalInput);
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** If `input` is applier calldata, returns the original input stored in it; otherwise undefined. */
@@ -301,14 +301,4 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
   if (bytes.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
   return true;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -100,16 +100,10 @@ type RunOutcome =
   | { type: "done"; env: HostEnv; meter: SwitchableMeter; status: number }
   | { type: "error"; env: HostEnv; meter: SwitchableMeter; kind: ExecutionErrorKind; message: string; output: Uint8Array };
 
-/**
- * Runs a Stylus program's `user_entrypoint` with Nitro's host functions.
- * @param params compiled module, call context, async chain reads, gas limit and mode.
- * @returns output, flushed storage writes and logs (only on success), gas used.
- * @throws only on engine bugs or when a chain read fails (the ChainAccess error is rethrown).
- */
-export async function executeStylusProgram(params: ExecuteParams): Promise<ExecutionResult> {
-  const { context, gasLimit } = params;
-  const inkPrice = BigInt(context.inkPrice ?? DEFAULT_INK_PRICE);
-  const shared: ExecutionShared = {
+/** What every run of one call shares: the call context (addresses lower-cased), chain access, the read cache. */
+function sharedOf(params: ExecuteParams): ExecutionShared {
+  const { context } = params;
+  return {
     context: {
       ...context,
       address: context.address.toLowerCase() as typeof context.address,
@@ -119,10 +113,22 @@ export async function executeStylusProgram(params: ExecuteParams): Promise<Execu
     chain: params.chain,
     mode: params.mode,
     cache: new Map(),
-    inkPrice,
+    inkPrice: BigInt(context.inkPrice ?? DEFAULT_INK_PRICE),
     logger: params.logger,
     footprint: 0,
   };
+}
+
+/**
+ * Runs a Stylus program's `user_entrypoint` with Nitro's host functions.
+ * @param params compiled module, call context, async chain reads, gas limit and mode.
+ * @returns output, flushed storage writes and logs (only on success), gas used.
+ * @throws only on engine bugs or when a chain read fails (the ChainAccess error is rethrown).
+ */
+export async function executeStylusProgram(params: ExecuteParams): Promise<ExecutionResult> {
+  const { gasLimit } = params;
+  const shared = sharedOf(params);
+  const inkPrice = shared.inkPrice;
   const maxReads = params.maxReads ?? 10_000;
   let reads = 0;
   for (;;) {
@@ -235,24 +241,13 @@ function runOnce(params: ExecuteParams, shared: ExecutionShared, startInk: bigin
  * @param live synchronous view of known state and the frame's storage writes.
  */
 export async function executeStylusFrame(params: ExecuteParams, live: LiveChain): Promise<ExecutionResult> {
-  const { context, gasLimit } = params;
-  const inkPrice = BigInt(context.inkPrice ?? DEFAULT_INK_PRICE);
+  const { gasLimit } = params;
   const shared: ExecutionShared = {
-    context: {
-      ...context,
-      address: context.address.toLowerCase() as typeof context.address,
-      sender: context.sender.toLowerCase() as typeof context.sender,
-      origin: context.origin.toLowerCase() as typeof context.origin,
-    },
-    chain: params.chain,
-    mode: params.mode,
-    cache: new Map(),
-    inkPrice,
-    logger: params.logger,
-    footprint: 0,
+    ...sharedOf(params),
     live,
     ...(params.recorder === undefined ? {} : { recorder: params.recorder }),
   };
+  const inkPrice = shared.inkPrice;
   const prepared = prepare(params, shared, gasLimit * inkPrice);
   let outcome: RunOutcome;
   if (!prepared.ready) {

@@ -3,6 +3,8 @@
 // trace parser reads field by field: what the call read from and wrote to
 // the program's memory, with the numbers passed or returned in registers
 // added big-endian where Nitro adds them.
+import { concatBytes } from "viem";
+
 export interface CapturedHostio {
   /** The WebAssembly arguments of the import. */
   params: readonly unknown[];
@@ -26,15 +28,7 @@ function be(value: unknown, bytes: number): Uint8Array {
   return out;
 }
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+const cat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 const n = (v: unknown): number => Number(v) >>> 0;
 const leU32 = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
