@@ -1,20 +1,31 @@
 // The device registry: SQLite rows plus an in-memory cache of each device's
-// imported Ed25519 key, last accepted counter and rate-limit bucket, so the
-// ingest hot path never parses a key or reads SQLite to authenticate.
-import type { KeyObject } from "node:crypto";
+// imported key, last accepted counter and rate-limit bucket, so the ingest
+// hot path never parses a key or reads SQLite to authenticate. Native devices
+// sign with Ed25519; JWS devices (did:key / did:lcore) and the predecessor's
+// unsigned M1 devices have an identity row too (store.deviceFormats).
+import { createHash, type KeyObject } from "node:crypto";
 
 import { getAddress, isAddress, type Address } from "viem";
 
 import { toChainDeviceId, DEVICE_ID_PATTERN } from "../chain/device-id.js";
 import { importDevicePublicKey } from "../crypto/device-signature.js";
 import { DeviceExistsError, UnknownDeviceError } from "../errors/device.js";
+import { WrongDeviceFormatError } from "../errors/device-formats.js";
+import type { DeviceIdentityRow } from "../store/device-formats-repository.js";
+import { importJwsDeviceKey, type DeviceKey } from "./jws/device-key.js";
 import { ValidationError } from "../errors/request.js";
 import type { Store } from "../store/index.js";
 import type { DeviceRow } from "../store/devices-repository.js";
 
 export interface CachedDevice {
   readonly deviceId: string;
-  readonly publicKey: KeyObject;
+  /** How the device authenticates: native Ed25519 readings, a JWS, or not at all (M1 compat). */
+  readonly format: "native" | "jws" | "m1";
+  /** JWS devices: the DID and the key it names. */
+  readonly did?: string;
+  readonly jwsKey?: DeviceKey;
+  /** Native devices' Ed25519 key (JWS devices: their key; M1: none). */
+  readonly publicKey: KeyObject | undefined;
   /** Raw public key, hex (what the crypto workers import). */
   readonly publicKeyHex: string;
   /** Highest counter accepted (persisted or being persisted). */
@@ -45,6 +56,7 @@ export class DeviceRegistry {
   readonly #store: Store;
   readonly #defaultOwner: Address;
   readonly #cache = new Map<string, CachedDevice>();
+  readonly #didIndex = new Map<string, string>();
   readonly #burst: number;
   readonly #registerOnChain: boolean;
 
@@ -81,8 +93,80 @@ export class DeviceRegistry {
       this.#store.devices.insert(row);
       if (this.#registerOnChain) this.#store.outbox.enqueue("register_device", device_id, row.registered_at);
     });
-    this.#cache.set(device_id, { deviceId: device_id, publicKey: key, publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
+    this.#cache.set(device_id, { deviceId: device_id, format: "native", publicKey: key, publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
     return { ...row, chain_status: "pending" };
+  }
+
+  /** Inserts a non-native device (row, identity, on-chain registration) in one transaction. */
+  #insertWithIdentity(row: Omit<DeviceRow, "last_counter" | "chain_status" | "chain_tx_hash">, identity: DeviceIdentityRow): void {
+    this.#store.transaction(() => {
+      this.#store.devices.insert(row);
+      this.#store.deviceFormats.insertIdentity(identity);
+      if (this.#registerOnChain) this.#store.outbox.enqueue("register_device", row.device_id, row.registered_at);
+    });
+  }
+
+  /**
+   * Registers a JWS device by its DID (the node's device id is derived from
+   * the DID, since a DID is longer than an on-chain bytes32 id).
+   * @throws DeviceExistsError when the DID is already registered
+   */
+  registerJws({ did, key, enrolledBy, owner_address }: { did: string; key: DeviceKey; enrolledBy: "operator" | "open"; owner_address?: string }): RegisteredDevice & { did: string } {
+    if (owner_address !== undefined && !isAddress(owner_address)) {
+      throw new ValidationError({ issues: [{ path: "owner_address", message: "expected a 0x-prefixed 20-byte address" }] });
+    }
+    const device_id = deviceIdOfDid(did);
+    if (this.#store.deviceFormats.identityByDid(did) !== undefined || this.#store.devices.get(device_id) !== undefined) {
+      throw new DeviceExistsError({ deviceId: did });
+    }
+    const row = {
+      device_id,
+      chain_device_id: toChainDeviceId(device_id),
+      public_key: key.publicKeyHex,
+      owner_address: getAddress(owner_address ?? this.#defaultOwner),
+      registered_at: Date.now(),
+    };
+    this.#insertWithIdentity(row, { device_id, format: "jws", did, alg: key.alg, label: null, enrolled_by: enrolledBy });
+    const cached: CachedDevice = { deviceId: device_id, format: "jws", did, jwsKey: key, publicKey: key.keyObject, publicKeyHex: key.publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() };
+    this.#cache.set(device_id, cached);
+    this.#didIndex.set(did, device_id);
+    return { ...row, did, chain_status: "pending" };
+  }
+
+  /**
+   * The predecessor's registration: an id and an optional label that nothing
+   * signs with. Re-registering an M1 device is a no-op (`created: false`).
+   * @throws WrongDeviceFormatError when the id belongs to a signing device
+   */
+  registerM1({ device_id, label }: { device_id: string; label?: string }): { device: RegisteredDevice; created: boolean } {
+    if (!DEVICE_ID_PATTERN.test(device_id)) {
+      throw new ValidationError({ issues: [{ path: "device_id", message: "expected 1-32 characters of [A-Za-z0-9_.:-]" }] });
+    }
+    if (this.#store.devices.get(device_id) !== undefined) {
+      const identity = this.#store.deviceFormats.identity(device_id);
+      if (identity?.format !== "m1") throw new WrongDeviceFormatError({ deviceId: device_id, expected: identity === undefined ? "signed readings (POST /device/data with counter and signature)" : "JWS (POST /api/device/submit)" });
+      return { device: this.describe(device_id), created: false };
+    }
+    const row = {
+      device_id,
+      chain_device_id: toChainDeviceId(device_id),
+      public_key: "",
+      owner_address: getAddress(this.#defaultOwner),
+      registered_at: Date.now(),
+    };
+    this.#insertWithIdentity(row, { device_id, format: "m1", did: null, alg: null, label: label ?? null, enrolled_by: "m1" });
+    return { device: { ...row, chain_status: "pending" }, created: true };
+  }
+
+  /** The JWS device a DID names, if registered. */
+  byDid(did: string): CachedDevice | undefined {
+    let deviceId = this.#didIndex.get(did);
+    if (deviceId === undefined) {
+      deviceId = this.#store.deviceFormats.identityByDid(did)?.device_id;
+      if (deviceId === undefined) return undefined;
+      this.#didIndex.set(did, deviceId);
+    }
+    return this.get(deviceId);
   }
 
   /** The cached device (loaded from SQLite on first use). @throws UnknownDeviceError */
@@ -91,7 +175,14 @@ export class DeviceRegistry {
     if (d === undefined) {
       const row = this.#store.devices.get(deviceId);
       if (row === undefined) throw new UnknownDeviceError({ deviceId });
-      d = { deviceId, publicKey: importDevicePublicKey(row.public_key), publicKeyHex: row.public_key, lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
+      const identity = this.#store.deviceFormats.identity(deviceId);
+      const common = { deviceId, publicKeyHex: row.public_key, lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
+      if (identity === undefined) d = { ...common, format: "native", publicKey: importDevicePublicKey(row.public_key) };
+      else if (identity.format === "m1") d = { ...common, format: "m1", publicKey: undefined };
+      else {
+        const jwsKey = importJwsDeviceKey(identity.alg!, Buffer.from(row.public_key, "hex"));
+        d = { ...common, format: "jws", did: identity.did!, jwsKey, publicKey: jwsKey.keyObject };
+      }
       this.#cache.set(deviceId, d);
     }
     return d;
@@ -116,4 +207,9 @@ export class DeviceRegistry {
       registered_at: row.registered_at,
     };
   }
+}
+
+/** The node's device id of a DID: "did_" + 28 hex of SHA-256(did) (fits the 32-character on-chain id). */
+export function deviceIdOfDid(did: string): string {
+  return `did_${createHash("sha256").update(did).digest("hex").slice(0, 28)}`;
 }

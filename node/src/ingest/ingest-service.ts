@@ -6,6 +6,8 @@
 // that could be lost.
 import { DeviceRateLimitedError, ReplayedCounterError, BadSignatureError } from "../errors/device.js";
 import { ValidationError } from "../errors/request.js";
+import { ReplayedPayloadError, WrongDeviceFormatError } from "../errors/device-formats.js";
+import type { DeviceFormat } from "../store/device-formats-repository.js";
 import { verifyReadingSignature, type SignedReading } from "../crypto/device-signature.js";
 import { sealEnvelope, type CryptoEngine } from "../crypto/envelope.js";
 import type { Keyring } from "../crypto/keyring.js";
@@ -37,8 +39,29 @@ export interface IngestOptions {
   maxGroup: number;
 }
 
+/** Where a non-native reading came from (stored in reading_sources with the reading). */
+export interface ReadingSource {
+  format: DeviceFormat;
+  authenticated: boolean;
+  /** One acceptance per (device, replay key): the JWS signing input's hash, or the M1 (timestamp, data) hash. */
+  replayKey: string;
+}
+
+/** A reading whose sender was already authenticated (a JWS) or is not authenticated at all (M1 compat). */
+export interface AuthenticatedReading {
+  device: CachedDevice;
+  /** The reading's bytes (wiped once sealed). */
+  data: Buffer;
+  source: ReadingSource;
+  /** "return-existing": a repeat answers with the first reading (M1 clients retry blindly); "refuse": 409. */
+  onReplay: "return-existing" | "refuse";
+}
+
+export type AuthenticatedIngestResult = IngestResult & { replayed: boolean };
+
 interface Pending {
   row: NewReading;
+  source?: ReadingSource;
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
 }
@@ -67,6 +90,8 @@ export class IngestService {
   readonly #pool: CryptoPool | undefined;
   #dispatchQueue: Dispatch[] = [];
   #dispatchScheduled = false;
+  /** Non-native readings queued but not yet durable, by device + replay key. */
+  readonly #inFlight = new Map<string, Promise<IngestResult>>();
 
   constructor(store: Store, devices: DeviceRegistry, keyring: Keyring, options: IngestOptions, hooks: IngestHooks = {}, pool?: CryptoPool) {
     this.#store = store;
@@ -89,6 +114,9 @@ export class IngestService {
       throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${size}` }] });
     }
     const device = this.#devices.get(device_id);
+    if (device.format !== "native") {
+      throw new WrongDeviceFormatError({ deviceId: device_id, expected: device.format === "jws" ? "JWS (POST /api/device/submit)" : "the M1 compat API (POST /device/data {device_id, data, timestamp})" });
+    }
     if (counter <= device.lastCounter) {
       throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
     }
@@ -112,7 +140,7 @@ export class IngestService {
     const encoding = reading.encoding ?? "utf8";
     const device = this.#precheck(reading);
     const bytes = Buffer.from(data, encoding);
-    if (!verifyReadingSignature({ publicKey: device.publicKey, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
+    if (!verifyReadingSignature({ publicKey: device.publicKey!, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
       throw new BadSignatureError({ deviceId: device_id, counter });
     }
     this.#takeToken(device, now);
@@ -131,15 +159,20 @@ export class IngestService {
     };
   }
 
-  #persist(rows: readonly NewReading[]): number[] {
+  #persist(rows: readonly NewReading[], sources?: readonly (ReadingSource | undefined)[]): number[] {
     const s = this.#store;
     const kind = this.#options.mode === "proof" ? "commit_proof" : this.#options.mode === "legacy" ? "submit_result" : undefined;
     return s.transaction(() => {
       const ids: number[] = [];
       const counters = new Map<string, number>();
-      for (const row of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
         const id = s.readings.insert(row);
         ids.push(id);
+        const source = sources?.[i];
+        if (source !== undefined) {
+          s.deviceFormats.insertSource({ reading_id: id, device_id: row.device_id, format: source.format, authenticated: source.authenticated ? 1 : 0, replay_key: source.replayKey });
+        }
         if (kind !== undefined) s.outbox.enqueue(kind, String(id), row.received_at);
         counters.set(row.device_id, Math.max(counters.get(row.device_id) ?? 0, row.counter));
       }
@@ -169,6 +202,52 @@ export class IngestService {
         setImmediate(() => this.#flush());
       }
     });
+  }
+
+  /**
+   * The shared path of the non-native formats after authentication: replay
+   * check, rate limit, a node-assigned counter, then the same envelope, group
+   * commit and outbox as a native reading. Resolves once durable.
+   */
+  ingestAuthenticated(reading: AuthenticatedReading): Promise<AuthenticatedIngestResult> {
+    const { device, data, source } = reading;
+    const key = `${device.deviceId}\u0000${source.replayKey}`;
+    try {
+      if (data.length > this.#options.maxDataBytes) {
+        throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${data.length}` }] });
+      }
+      const inFlight = this.#inFlight.get(key);
+      const existing = inFlight === undefined ? this.#store.deviceFormats.readingByReplayKey(device.deviceId, source.replayKey) : undefined;
+      if (inFlight !== undefined || existing !== undefined) {
+        if (reading.onReplay === "refuse") throw new ReplayedPayloadError({ deviceId: device.did ?? device.deviceId });
+        if (inFlight !== undefined) return inFlight.then((r) => ({ ...r, replayed: true }));
+        const row = this.#store.readings.get(existing!)!;
+        return Promise.resolve({ ...resultOf(row, row.id), replayed: true });
+      }
+      const now = Date.now();
+      this.#takeToken(device, now);
+      const counter = device.lastCounter + 1;
+      device.lastCounter = counter;
+      const keys = this.#keyring.current;
+      const envelope = sealEnvelope({ keys, deviceId: device.deviceId, counter, plaintext: data, engine: this.#options.engine });
+      data.fill(0);
+      const row: NewReading = { device_id: device.deviceId, counter, key_id: keys.keyIdHex, envelope, proof_hash: proofHashOf(envelope), mode: this.#options.mode, received_at: now };
+      const promise = new Promise<IngestResult>((resolve, reject) => {
+        this.#queue.push({ row, source, resolve, reject });
+        if (this.#queue.length >= this.#options.maxGroup) this.#flush();
+        else if (!this.#scheduled) {
+          this.#scheduled = true;
+          setImmediate(() => this.#flush());
+        }
+      });
+      this.#inFlight.set(key, promise);
+      const forget = () => this.#inFlight.delete(key);
+      promise.then(forget, forget);
+      return promise.then((r) => ({ ...r, replayed: false }));
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -284,7 +363,10 @@ export class IngestService {
     this.#queue = [];
     let ids: number[];
     try {
-      ids = this.#persist(batch.map((p) => p.row));
+      ids = this.#persist(
+        batch.map((p) => p.row),
+        batch.map((p) => p.source),
+      );
     } catch (error) {
       for (const p of batch) this.#devices.reloadCounter(p.row.device_id);
       for (const p of batch) p.reject(error);
