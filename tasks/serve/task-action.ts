@@ -125,6 +125,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
     url = await node.listen({ host: args.host, port: args.port });
   } catch (error) {
     await node.close();
+    if ((error as { code?: string }).code === "COMPAT_PUBLIC_BIND") throw taskError(`${errorText(error)} (--compatAllowPublic)`, error);
     throw taskError(`cannot listen on ${args.host}:${args.port} (${errorText(error)}); pass another --port.`, error);
   }
   print(`node serving ${url} on ${ctx.networkName} (chain ${ctx.chainId}); contract ${contract}; submitter ${node.submitterAddress} from ${source}; commits ${args.commit}; SQLite ${dbPath}`);
