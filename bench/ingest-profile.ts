@@ -51,7 +51,7 @@ if (kind === "native") {
 } else if (kind === "m1") {
   const ids = Array.from({ length: 100 }, (_, i) => `M_${i}`);
   for (const id of ids) await node.app.inject({ method: "POST", url: "/device/register", payload: { device_id: id } });
-  const formats = (node.app as unknown as { node: { formats: import("../node/src/devices/device-formats.js").DeviceFormats } }).node.formats;
+  const formats = node.formats;
   run = async () => {
     for (let i = 0; i < TOTAL; i += 2_000) {
       await Promise.all(Array.from({ length: Math.min(2_000, TOTAL - i) }, (_, k) => formats.submitM1({ device_id: ids[(i + k) % 100]!, data: JSON.stringify(payload(i + k)), timestamp: 1_700_000_000 + i + k })));
@@ -66,7 +66,7 @@ if (kind === "native") {
     const p = payload(i);
     return { did: d.did, payload: p, signature: await d.sign(p), timestamp: now };
   }));
-  const formats = (node.app as unknown as { node: { formats: import("../node/src/devices/device-formats.js").DeviceFormats } }).node.formats;
+  const formats = node.formats;
   run = async () => {
     for (let i = 0; i < subs.length; i += 2_000) await Promise.all(subs.slice(i, i + 2_000).map((s) => formats.submitJws(s)));
     return subs.length;

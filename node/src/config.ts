@@ -68,6 +68,8 @@ export const nodeConfigSchema = z.object({
   compatAllowPublicBind: z.boolean().default(false),
   /** "open": any valid did:key that signs a reading is enrolled; "operator": DIDs are registered by the operator. */
   enroll: z.enum(["operator", "open"]).default("operator"),
+  /** Accept gateway-signed batches (one JWS over many readings) from gateways the operator registers. */
+  gateways: z.boolean().default(false),
   /** Largest accepted |now - timestamp| of a JWS submission, seconds. */
   jwsTimestampWindowSec: z.number().int().min(1).default(300),
   /** How long an M1 / JWS answer waits for the on-chain commitment (its tx hash goes into the answer); 0: answer at once. */
@@ -116,7 +118,7 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
  * LCORE_NODE_DEVICE_PER_SECOND, LCORE_NODE_IP_PER_MINUTE,
  * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LOG_LEVEL, LCORE_NODE_COMPAT (m1),
  * LCORE_NODE_COMPAT_ALLOW_PUBLIC (1), LCORE_NODE_ENROLL (open), LCORE_NODE_JWS_WINDOW_SEC,
- * LCORE_NODE_ANSWER_WAIT_MS.
+ * LCORE_NODE_ANSWER_WAIT_MS, LCORE_NODE_GATEWAYS (1).
  */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   // Unset and empty variables both mean "use the default".
@@ -140,6 +142,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       compat: env.LCORE_NODE_COMPAT as "m1" | undefined,
       compatAllowPublicBind: env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === undefined || env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "" ? undefined : env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "1" || env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "true",
       enroll: env.LCORE_NODE_ENROLL as "open" | undefined,
+      gateways: env.LCORE_NODE_GATEWAYS === undefined || env.LCORE_NODE_GATEWAYS === "" ? undefined : env.LCORE_NODE_GATEWAYS === "1" || env.LCORE_NODE_GATEWAYS === "true",
       jwsTimestampWindowSec: num(env.LCORE_NODE_JWS_WINDOW_SEC),
       deviceAnswerWaitMs: num(env.LCORE_NODE_ANSWER_WAIT_MS),
       http: drop({ host: env.LCORE_NODE_HOST, port: num(env.LCORE_NODE_PORT), ipPerMinute: num(env.LCORE_NODE_IP_PER_MINUTE) }),

@@ -35,6 +35,8 @@ export interface LcoreNode {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly outbox: OutboxCommitter;
+  /** JWS devices, gateway-signed batches and the M1 compat API (what /api/device/*, /api/gateway/* and --compat m1 call). */
+  readonly formats: DeviceFormats;
   readonly clients: ChainClients;
   /** The account that signs commits (must be owner or an authorised submitter). */
   readonly submitterAddress: Address;
@@ -140,6 +142,8 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     jwsTimestampWindowSec: config.jwsTimestampWindowSec,
     maxDataBytes: config.maxDataBytes,
     deviceAnswerWaitMs: config.deviceAnswerWaitMs,
+    gateways: config.gateways,
+    bodyLimit: config.http.bodyLimit,
   });
   if (config.compat === "m1") {
     log.warn("--compat m1: POST /device/register and /device/data also accept the predecessor's unsigned requests; their readings are stored as unauthenticated. Serve it on loopback or behind a gateway you trust");
@@ -203,6 +207,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     app,
     store,
     outbox,
+    formats,
     clients,
     submitterAddress: outbox.submitterAddress,
     operatorToken,

@@ -3,7 +3,7 @@
 // compat API. Each authenticates (or, for M1, identifies) the sender, then
 // hands the reading to IngestService.ingestAuthenticated: one envelope, one
 // store, one outbox for every format.
-import { WrongDeviceFormatError } from "../errors/device-formats.js";
+import { GatewaysOffError, WrongDeviceFormatError } from "../errors/device-formats.js";
 import { ValidationError } from "../errors/request.js";
 import type { AuthenticatedIngestResult, IngestService } from "../ingest/ingest-service.js";
 import type { Store } from "../store/index.js";
@@ -11,6 +11,8 @@ import type { DeviceRegistry, RegisteredDevice } from "./device-registry.js";
 import { parseDeviceDid, type JwsAlg } from "./did/device-did.js";
 import { importJwsDeviceKey } from "./jws/device-key.js";
 import { checkJwsSubmission, type JwsSubmission } from "./jws/jws-submission.js";
+import { checkGatewayBatch, type GatewaySubmission } from "./gateway/gateway-batch.js";
+import type { IngestResult } from "../ingest/ingest-service.js";
 import { m1DataBytes, m1ReplayKey, type M1DataBody, type M1RegisterBody } from "./m1/m1-reading.js";
 
 export interface DeviceFormatsOptions {
@@ -19,6 +21,10 @@ export interface DeviceFormatsOptions {
   jwsTimestampWindowSec: number;
   maxDataBytes: number;
   deviceAnswerWaitMs: number;
+  /** Gateway-signed batches (opt-in). */
+  gateways: boolean;
+  /** The HTTP body limit (a gateway's JWS is at most this long). */
+  bodyLimit: number;
 }
 
 export interface RegisterDidParameters {
@@ -50,8 +56,25 @@ export class DeviceFormats {
     this.options = options;
   }
 
+  /** The operator registers a gateway (only with gateways on): a DID whose JWS may carry many readings. */
+  registerGateway(p: RegisterDidParameters): RegisteredDevice & { did: string } {
+    if (!this.options.gateways) throw new GatewaysOffError();
+    return this.registerDid(p, true);
+  }
+
+  /** A gateway's signed batch: one signature check, then every reading through the shared ingest path. */
+  async submitGatewayBatch(body: GatewaySubmission): Promise<IngestResult[]> {
+    if (!this.options.gateways) throw new GatewaysOffError();
+    const checked = checkGatewayBatch(this.#registry, body, {
+      windowSec: this.options.jwsTimestampWindowSec,
+      maxDataBytes: this.options.maxDataBytes,
+      maxJwsChars: this.options.bodyLimit,
+    });
+    return await this.#ingest.ingestGatewayBatch(checked.gateway, checked.readings, checked.batchKey);
+  }
+
   /** The operator registers a JWS device by its DID. */
-  registerDid(p: RegisterDidParameters): RegisteredDevice & { did: string } {
+  registerDid(p: RegisterDidParameters, gateway = false): RegisteredDevice & { did: string } {
     const did = parseDeviceDid(p.did);
     const given = p.public_key === undefined ? undefined : hexToBytes(p.public_key);
     if (did.method === "key") {
@@ -60,11 +83,11 @@ export class DeviceFormats {
       if (given !== undefined && importJwsDeviceKey(did.alg, given).publicKeyHex !== key.publicKeyHex) {
         throw new ValidationError({ issues: [{ path: "public_key", message: "differs from the key the did:key names" }] });
       }
-      return this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
+      return this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", gateway, ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
     }
     if (given === undefined) throw new ValidationError({ issues: [{ path: "public_key", message: "a did:lcore device needs its public key (the DID is only a hash)" }] });
     const key = importJwsDeviceKey(p.alg ?? "ES256", given);
-    return this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
+    return this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", gateway, ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
   }
 
   /** A JWS submission: authenticate, then the shared ingest path. A replayed signed payload is refused (409). */

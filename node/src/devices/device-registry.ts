@@ -20,8 +20,8 @@ import type { DeviceRow } from "../store/devices-repository.js";
 export interface CachedDevice {
   readonly deviceId: string;
   /** How the device authenticates: native Ed25519 readings, a JWS, or not at all (M1 compat). */
-  readonly format: "native" | "jws" | "m1";
-  /** JWS devices: the DID and the key it names. */
+  readonly format: "native" | "jws" | "gateway" | "m1";
+  /** JWS devices and gateways: the DID and the key it names. */
   readonly did?: string;
   readonly jwsKey?: DeviceKey;
   /** Native devices' Ed25519 key (JWS devices: their key; M1: none). */
@@ -111,7 +111,7 @@ export class DeviceRegistry {
    * the DID, since a DID is longer than an on-chain bytes32 id).
    * @throws DeviceExistsError when the DID is already registered
    */
-  registerJws({ did, key, enrolledBy, owner_address }: { did: string; key: DeviceKey; enrolledBy: "operator" | "open"; owner_address?: string }): RegisteredDevice & { did: string } {
+  registerJws({ did, key, enrolledBy, owner_address, gateway = false }: { did: string; key: DeviceKey; enrolledBy: "operator" | "open"; owner_address?: string; gateway?: boolean }): RegisteredDevice & { did: string } {
     if (owner_address !== undefined && !isAddress(owner_address)) {
       throw new ValidationError({ issues: [{ path: "owner_address", message: "expected a 0x-prefixed 20-byte address" }] });
     }
@@ -126,8 +126,9 @@ export class DeviceRegistry {
       owner_address: getAddress(owner_address ?? this.#defaultOwner),
       registered_at: Date.now(),
     };
-    this.#insertWithIdentity(row, { device_id, format: "jws", did, alg: key.alg, label: null, enrolled_by: enrolledBy });
-    const cached: CachedDevice = { deviceId: device_id, format: "jws", did, jwsKey: key, publicKey: key.keyObject, publicKeyHex: key.publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() };
+    const format = gateway ? "gateway" : "jws";
+    this.#insertWithIdentity(row, { device_id, format, did, alg: key.alg, label: null, enrolled_by: enrolledBy });
+    const cached: CachedDevice = { deviceId: device_id, format, did, jwsKey: key, publicKey: key.keyObject, publicKeyHex: key.publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() };
     this.#cache.set(device_id, cached);
     this.#didIndex.set(did, device_id);
     return { ...row, did, chain_status: "pending" };
@@ -144,7 +145,7 @@ export class DeviceRegistry {
     }
     if (this.#store.devices.get(device_id) !== undefined) {
       const identity = this.#store.deviceFormats.identity(device_id);
-      if (identity?.format !== "m1") throw new WrongDeviceFormatError({ deviceId: device_id, expected: identity === undefined ? "signed readings (POST /device/data with counter and signature)" : "JWS (POST /api/device/submit)" });
+      if (identity?.format !== "m1") throw new WrongDeviceFormatError({ deviceId: device_id, expected: identity === undefined ? "signed readings (POST /device/data with counter and signature)" : "a JWS (/api/device/submit or /api/gateway/submit)" });
       return { device: this.describe(device_id), created: false };
     }
     const row = {
@@ -181,7 +182,7 @@ export class DeviceRegistry {
       else if (identity.format === "m1") d = { ...common, format: "m1", publicKey: undefined };
       else {
         const jwsKey = importJwsDeviceKey(identity.alg!, Buffer.from(row.public_key, "hex"));
-        d = { ...common, format: "jws", did: identity.did!, jwsKey, publicKey: jwsKey.keyObject };
+        d = { ...common, format: identity.format, did: identity.did!, jwsKey, publicKey: jwsKey.keyObject };
       }
       this.#cache.set(deviceId, d);
     }

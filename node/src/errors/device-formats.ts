@@ -103,6 +103,17 @@ export class WrongDeviceFormatError extends BaseError {
   }
 }
 
+export class GatewaysOffError extends BaseError {
+  override name = "GatewaysOffError";
+  override readonly code = "GATEWAYS_OFF";
+  override readonly statusCode = 404;
+  constructor() {
+    super("Gateway-signed batches are not enabled on this node.", {
+      details: "Start the node with --gateways (LCORE_NODE_GATEWAYS=1) to accept them.",
+    });
+  }
+}
+
 export class CompatBindError extends BaseError {
   override name = "CompatBindError";
   override readonly code = "COMPAT_PUBLIC_BIND";

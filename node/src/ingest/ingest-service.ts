@@ -251,6 +251,43 @@ export class IngestService {
   }
 
   /**
+   * A gateway's signed batch after its one signature verified: the batch is
+   * checked for replay once, takes one rate-limit token, and its readings get
+   * consecutive counters and go through the same envelope, group commit and
+   * outbox as every other reading. Resolves once all are durable.
+   */
+  ingestGatewayBatch(gateway: CachedDevice, readings: readonly Buffer[], batchKey: string): Promise<IngestResult[]> {
+    try {
+      const firstKey = `${batchKey}:0`;
+      if (this.#inFlight.has(`${gateway.deviceId}\u0000${firstKey}`) || this.#store.deviceFormats.readingByReplayKey(gateway.deviceId, firstKey) !== undefined) {
+        throw new ReplayedPayloadError({ deviceId: gateway.did ?? gateway.deviceId });
+      }
+      const now = Date.now();
+      this.#takeToken(gateway, now);
+      const keys = this.#keyring.current;
+      const promises = readings.map((data, i) => {
+        const counter = ++gateway.lastCounter;
+        const envelope = sealEnvelope({ keys, deviceId: gateway.deviceId, counter, plaintext: data, engine: this.#options.engine });
+        data.fill(0);
+        const row: NewReading = { device_id: gateway.deviceId, counter, key_id: keys.keyIdHex, envelope, proof_hash: proofHashOf(envelope), mode: this.#options.mode, received_at: now };
+        return new Promise<IngestResult>((resolve, reject) => {
+          this.#queue.push({ row, source: { format: "gateway", authenticated: true, replayKey: `${batchKey}:${i}` }, resolve, reject });
+        });
+      });
+      const marker = `${gateway.deviceId}\u0000${firstKey}`;
+      const all = Promise.all(promises);
+      this.#inFlight.set(marker, all.then((r) => r[0]!));
+      const forget = () => this.#inFlight.delete(marker);
+      all.then(forget, forget);
+      this.#flush();
+      return all;
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
+  }
+
+  /**
    * Accepts many readings in one transaction (a gateway's upload); returns one
    * outcome per reading, in order. Refused readings do not stop the others.
    */

@@ -33,8 +33,8 @@ export interface ReadingView {
     gas_used: number | null;
   };
   outbox: null | { status: string; attempts: number; last_error: string | null };
-  /** How the device sent it: native Ed25519, a JWS, or the predecessor's unsigned M1 API. */
-  format: "native" | "jws" | "m1";
+  /** How the device sent it: native Ed25519, a JWS, a gateway's signed batch, or the predecessor's unsigned M1 API. */
+  format: "native" | "jws" | "gateway" | "m1";
   /** False for M1 readings: nothing proves which device sent them. */
   authenticated: boolean;
   /** Only for an authorised read with decrypt requested: the data as UTF-8 and as base64. */

@@ -41,7 +41,7 @@ export interface MetricsSnapshot {
     gas_used: number;
     chain_ok: boolean;
     /** Readings per device format; `m1` readings are unauthenticated (the predecessor's unsigned API). */
-    readings_by_format: { native: number; jws: number; m1: number };
+    readings_by_format: { native: number; jws: number; gateway: number; m1: number };
     unauthenticated_readings: number;
   };
 }
@@ -62,13 +62,13 @@ export function metricsSnapshot(store: Store, { mode, chainOk, targets = DEFAULT
   now?: number;
 }): MetricsSnapshot {
   const f = store.metrics.figures(now);
-  const byFormat = { native: 0, jws: 0, m1: 0 };
+  const byFormat = { native: 0, jws: 0, gateway: 0, m1: 0 };
   let unauthenticated = 0;
   for (const c of store.deviceFormats.counts()) {
     byFormat[c.format] += c.n;
     if (c.authenticated === 0) unauthenticated += c.n;
   }
-  byFormat.native = f.readings - byFormat.jws - byFormat.m1;
+  byFormat.native = f.readings - byFormat.jws - byFormat.gateway - byFormat.m1;
   const runtimeHours = Math.max(0, (now - f.firstStartedAt) / 3_600_000);
   const total = f.outbox.confirmed + f.outbox.failed;
   const successRate = total === 0 ? 100 : (f.outbox.confirmed / total) * 100;
@@ -144,7 +144,7 @@ export function createPrometheusMetrics(fresh: () => MetricsSnapshot, { defaultM
   gauge("lcore_node_unauthenticated_readings", "Readings accepted without a device signature (--compat m1)", (s) => s.node.unauthenticated_readings);
   const byFormat = new Gauge({
     name: "lcore_node_readings_by_format",
-    help: "Readings persisted, by device format (native, jws, m1)",
+    help: "Readings persisted, by device format (native, jws, gateway, m1)",
     labelNames: ["format"] as const,
     registers: [registry],
     collect() {

@@ -3,7 +3,7 @@
 // was authenticated, and its replay key (one acceptance per signed payload).
 import type { Db } from "./database.js";
 
-export type DeviceFormat = "jws" | "m1";
+export type DeviceFormat = "jws" | "gateway" | "m1";
 
 export interface DeviceIdentityRow {
   device_id: string;

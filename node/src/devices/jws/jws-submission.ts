@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 
 import { z } from "zod";
 
-import { PayloadMismatchError, StaleTimestampError, UnknownDidError, JwsSignatureError } from "../../errors/device-formats.js";
+import { JwsSignatureError, PayloadMismatchError, StaleTimestampError, UnknownDidError, WrongDeviceFormatError } from "../../errors/device-formats.js";
 import { DeviceExistsError } from "../../errors/device.js";
 import type { CachedDevice, DeviceRegistry } from "../device-registry.js";
 import { MAX_DID_LENGTH, parseDeviceDid } from "../did/device-did.js";
@@ -44,7 +44,10 @@ export function checkJwsSubmission(registry: DeviceRegistry, body: JwsSubmission
   const parsedDid = parseDeviceDid(body.did);
   let device = registry.byDid(body.did);
   let key: DeviceKey;
-  if (device !== undefined) key = device.jwsKey!;
+  if (device !== undefined) {
+    if (device.format !== "jws") throw new WrongDeviceFormatError({ deviceId: body.did, expected: "gateway batches (POST /api/gateway/submit)" });
+    key = device.jwsKey!;
+  }
   else if (parsedDid.method === "key" && options.enroll === "open") key = importJwsDeviceKey(parsedDid.alg, parsedDid.publicKey);
   else throw new UnknownDidError({ did: body.did, openEnrollment: options.enroll === "open" });
 
