@@ -2,7 +2,7 @@
 // live, in-process chain) ingesting signed readings, meant to run under
 // `node --cpu-prof`; prints readings/s. Summarise the profile with
 // `node bench/cpuprofile-top.mjs <file.cpuprofile>`.
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/ingest-profile.ts [native|es256k|es256|m1]
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/ingest-profile.ts [native|es256k|es256|m1|gateway]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ const WORKERS = Number(process.env.PROFILE_WORKERS ?? 0);
 const { network } = await import("hardhat");
 const { createNode, generateDeviceKeyPair, signReading } = await import("../node/src/index.js");
 const { deployProcessor } = await import("../test/node/helpers/deploy-processor.js");
-const { es256kDevice, es256KeyDevice } = await import("../test/node/devices/jws-clients.js");
+const { eddsaDevice, es256kDevice, es256KeyDevice } = await import("../test/node/devices/jws-clients.js");
 const connection = await network.create();
 const processor = await deployProcessor(connection);
 const dir = mkdtempSync(join(tmpdir(), "lcore-profile-"));
@@ -32,6 +32,8 @@ const node = await createNode({
   devicePerSecond: 0,
   compat: "m1",
   enroll: "open",
+  gateways: true,
+  http: { bodyLimit: 2_097_152, ipPerMinute: 0 },
   deviceAnswerWaitMs: 0,
   logLevel: "silent",
 });
@@ -57,6 +59,20 @@ if (kind === "native") {
       await Promise.all(Array.from({ length: Math.min(2_000, TOTAL - i) }, (_, k) => formats.submitM1({ device_id: ids[(i + k) % 100]!, data: JSON.stringify(payload(i + k)), timestamp: 1_700_000_000 + i + k })));
     }
     return TOTAL;
+  };
+} else if (kind === "gateway") {
+  const gw = eddsaDevice();
+  node.formats.registerGateway({ did: gw.did });
+  const now = Math.floor(Date.now() / 1000);
+  const batches: { did: string; signature: string }[] = [];
+  for (let i = 0; i < TOTAL; i += 1_000) batches.push({ did: gw.did, signature: await gw.sign({ timestamp: now, readings: Array.from({ length: 1_000 }, (_, k) => JSON.stringify(payload(i + k))) }) });
+  run = async () => {
+    let done = 0;
+    for (const b of batches) {
+      done += (await node.formats.submitGatewayBatch(b)).length;
+      await new Promise((r) => setImmediate(r));
+    }
+    return done;
   };
 } else {
   const devices = Array.from({ length: 100 }, () => (kind === "es256k" ? es256kDevice() : es256KeyDevice()));

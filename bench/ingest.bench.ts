@@ -8,7 +8,12 @@
 // client use the two cores). The node runs in batch mode with its commit loop
 // live; the backlog is drained and counted at the end. Device signing is
 // device-side work and happens before timing. Bounded by count and time.
-// Writes bench/results/ingest.json.
+// Also the device formats of issue 13: JWS readings (ES256K / ES256 / EdDSA,
+// /api/device/submit), with the bare verification rate of each alg printed as
+// their bound; gateway-signed batches (one EdDSA JWS over 1000 readings,
+// in process and over HTTP); the unsigned M1 compat path. Ends with the four
+// headline figures (in-process, HTTP 1/request, HTTP batches, JWS) and their
+// ratios to the baseline. Writes bench/results/ingest.json.
 //   node --import tsx bench/ingest.bench.ts   (BENCH_SCALE=0.2 for a quick run)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -44,7 +49,7 @@ async function runClient(job: ClientJob): Promise<{ ok: number; failed: number; 
       const res = await fetch(job.url, { method: "POST", body, headers: { "content-type": "application/json" } });
       const text = await res.text();
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status === 202) {
+      if (res.status === 202 || res.status === 201) {
         const parsed = JSON.parse(text) as { accepted?: number };
         ok += parsed.accepted ?? 1;
       } else failed++;
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
 
   // ---- our node ----
   const nodes = [] as Awaited<ReturnType<typeof createNode>>[];
-  const startNode = async (engine: "noble" | "openssl", name: string, ingestWorkers = 0) => {
+  const startNode = async (engine: "noble" | "openssl", name: string, ingestWorkers = 0, extra: { enroll?: "open"; gateways?: boolean; compat?: "m1" } = {}) => {
     const node = await createNode({
       chain: processor.clients,
       dbPath: join(dir, `${name}.db`),
@@ -141,6 +146,8 @@ async function main(): Promise<void> {
       devicePerSecond: 0,
       logLevel: "silent",
       http: { ipPerMinute: 0, bodyLimit: 1_048_576 },
+      deviceAnswerWaitMs: 0,
+      ...extra,
     });
     nodes.push(node);
     return node;
@@ -179,6 +186,105 @@ async function main(): Promise<void> {
     record("in-process ingestMany() batches of 500, node:crypto engine", done, performance.now() - start);
   }
 
+  // ---- device formats (issue 13) ----
+  const { generateKeyPairSync, sign: cryptoSign, verify: cryptoVerify } = await import("node:crypto");
+  const { didKeyOf } = await import("../node/src/devices/did/device-did.js");
+  const b64u = (v: string | Uint8Array) => Buffer.from(v).toString("base64url");
+  type JwsAlg = "ES256K" | "ES256" | "EdDSA";
+  /** A JWS device signing the way lcore-sdk does (compact JWS, r||s), with node:crypto so preparing the load is quick. */
+  const jwsDevice = (alg: JwsAlg) => {
+    const { privateKey, publicKey } =
+      alg === "EdDSA" ? generateKeyPairSync("ed25519") : generateKeyPairSync("ec", { namedCurve: alg === "ES256K" ? "secp256k1" : "P-256" });
+    const jwk = publicKey.export({ format: "jwk" });
+    const raw = alg === "EdDSA" ? Buffer.from(jwk.x!, "base64url") : Buffer.concat([Buffer.from([Buffer.from(jwk.y!, "base64url")[31]! & 1 ? 3 : 2]), Buffer.from(jwk.x!, "base64url")]);
+    const header = b64u(JSON.stringify({ alg, typ: "JWS" }));
+    return {
+      did: didKeyOf(alg, raw),
+      signJws(payload: unknown): string {
+        const input = `${header}.${b64u(JSON.stringify(payload))}`;
+        const sig = alg === "EdDSA" ? cryptoSign(null, Buffer.from(input), privateKey) : cryptoSign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
+        return `${input}.${b64u(sig)}`;
+      },
+      verifyOnly(jws: string): boolean {
+        const i = jws.lastIndexOf(".");
+        const input = Buffer.from(jws.slice(0, i));
+        const sig = Buffer.from(jws.slice(i + 1), "base64url");
+        return alg === "EdDSA" ? cryptoVerify(null, input, publicKey, sig) : cryptoVerify("sha256", input, { key: publicKey, dsaEncoding: "ieee-p1363" }, sig);
+      },
+    };
+  };
+  const jwsPayload = (i: number) => ({ v: i, kwh: 12.5 + (i % 100) / 10, ts: 1_700_000_000 + i, pad: "x".repeat(190) });
+  const startFormatsNode = (name: string, extra: { enroll?: "open"; gateways?: boolean; compat?: "m1" }) => startNode("openssl", name, 0, extra);
+  const verifyRates: Record<string, number> = {};
+  for (const alg of ["ES256K", "ES256", "EdDSA"] as const) {
+    const node = await startFormatsNode(`jws-${alg}`, { enroll: "open" });
+    const devices = Array.from({ length: 100 }, () => jwsDevice(alg));
+    const total = n(alg === "EdDSA" ? 10_000 : 5_000);
+    const now = Math.floor(Date.now() / 1000);
+    const subs = Array.from({ length: total }, (_, i) => {
+      const d = devices[i % devices.length]!;
+      const payload = jwsPayload(i);
+      return { did: d.did, payload, signature: d.signJws(payload), timestamp: now };
+    });
+    // the bound: bare signature verification on this thread
+    {
+      const start = performance.now();
+      let ok = 0;
+      for (let i = 0; i < subs.length && performance.now() - start < MAX_CASE_MS; i++) if (devices[i % devices.length]!.verifyOnly(subs[i]!.signature)) ok++;
+      verifyRates[alg] = Math.round((ok / (performance.now() - start)) * 1000);
+      console.log(`${`  bound: bare ${alg} verification (node:crypto), one thread`.padEnd(88)} ${String(ok).padStart(7)} verifies ${String(verifyRates[alg]).padStart(8)} verifies/s`);
+    }
+    // enrol the devices (open enrolment) before timing, as the other cases register theirs
+    for (const d of devices) {
+      const p = { enrol: true };
+      await node.formats.submitJws({ did: d.did, payload: p, signature: d.signJws(p), timestamp: now });
+    }
+    await node.outbox.drain({ timeoutMs: 120_000 });
+    const start = performance.now();
+    let done = 0;
+    for (let i = 0; i < subs.length && performance.now() - start < MAX_CASE_MS; i += 1_000) {
+      const slice = subs.slice(i, i + 1_000);
+      await Promise.all(slice.map((x) => node.formats.submitJws(x)));
+      done += slice.length;
+    }
+    record(`in-process JWS ${alg} readings (submitJws: verify + envelope + group commit), main thread`, done, performance.now() - start);
+  }
+  {
+    const node = await startFormatsNode("gateway-inproc", { gateways: true });
+    const gw = jwsDevice("EdDSA");
+    node.formats.registerGateway({ did: gw.did });
+    await node.outbox.drain({ timeoutMs: 120_000 });
+    const now = Math.floor(Date.now() / 1000);
+    const total = n(40_000);
+    const batches: { did: string; signature: string }[] = [];
+    for (let i = 0; i < total; i += 1_000) {
+      batches.push({ did: gw.did, signature: gw.signJws({ timestamp: now, readings: Array.from({ length: 1_000 }, (_, k) => payload(i + k)) }) });
+    }
+    const start = performance.now();
+    let done = 0;
+    for (const b of batches) {
+      if (performance.now() - start > MAX_CASE_MS) break;
+      done += (await node.formats.submitGatewayBatch(b)).length;
+      await new Promise((r) => setImmediate(r)); // let the commit loop run
+    }
+    record("in-process gateway-signed batches (1000 readings per EdDSA JWS, opt-in format)", done, performance.now() - start);
+  }
+  {
+    const node = await startFormatsNode("m1-inproc", { compat: "m1" });
+    const ids = Array.from({ length: 100 }, (_, i) => `M1_${i}`);
+    for (const id of ids) node.formats.registerM1({ device_id: id });
+    await node.outbox.drain({ timeoutMs: 120_000 });
+    const total = n(20_000);
+    const start = performance.now();
+    let done = 0;
+    for (let i = 0; i < total && performance.now() - start < MAX_CASE_MS; i += 2_000) {
+      const k = Math.min(2_000, total - i);
+      await Promise.all(Array.from({ length: k }, (_, j) => node.formats.submitM1({ device_id: ids[(i + j) % ids.length]!, data: payload(i + j), timestamp: 1_700_000_000 + i + j })));
+      done += k;
+    }
+    record("in-process M1 compat readings (unauthenticated: envelope + group commit)", done, performance.now() - start);
+  }
+
   const http = async (engine: "noble" | "openssl", batch: number, workers: number) => {
     const node = await startNode(engine, `http-${engine}-${batch}-${workers}`, workers);
     const devices = makeDevices(`H${engine[0]}${batch}${workers}`, 100);
@@ -210,6 +316,48 @@ async function main(): Promise<void> {
   await http("openssl", 100, 0);
   await http("openssl", 100, 1);
 
+  const postBodies = async (url: string, bodies: string[], concurrency: number) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { url, bodies, concurrency, maxMs: MAX_CASE_MS } satisfies ClientJob, execArgv: ["--import", "tsx"] });
+    const out = await new Promise<{ ok: number; failed: number; ms: number; statuses: Record<string, number> }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+    return out;
+  };
+  {
+    const node = await startFormatsNode("gateway-http", { gateways: true });
+    const gw = jwsDevice("EdDSA");
+    node.formats.registerGateway({ did: gw.did });
+    await node.outbox.drain({ timeoutMs: 120_000 });
+    const now = Math.floor(Date.now() / 1000);
+    const bodies: string[] = [];
+    for (let i = 0; i < n(40_000); i += 1_000) {
+      bodies.push(JSON.stringify({ did: gw.did, signature: gw.signJws({ timestamp: now, readings: Array.from({ length: 1_000 }, (_, k) => payload(i + k)) }) }));
+    }
+    const url = await node.listen({ host: "127.0.0.1", port: 0 });
+    const out = await postBodies(`${url}/api/gateway/submit`, bodies, 4);
+    record("HTTP POST /api/gateway/submit (1000 readings per EdDSA JWS, 4 conns), opt-in format", out.ok, out.ms, out.failed > 0 ? `non-202: ${JSON.stringify(out.statuses)}` : undefined);
+  }
+  {
+    const node = await startFormatsNode("jws-http", { enroll: "open" });
+    const devices = Array.from({ length: 100 }, () => jwsDevice("ES256K"));
+    const now = Math.floor(Date.now() / 1000);
+    for (const d of devices) {
+      const p = { enrol: true };
+      await node.formats.submitJws({ did: d.did, payload: p, signature: d.signJws(p), timestamp: now });
+    }
+    await node.outbox.drain({ timeoutMs: 120_000 });
+    const bodies = Array.from({ length: n(5_000) }, (_, i) => {
+      const d = devices[i % devices.length]!;
+      const p = jwsPayload(i);
+      return JSON.stringify({ did: d.did, payload: p, signature: d.signJws(p), timestamp: now });
+    });
+    const url = await node.listen({ host: "127.0.0.1", port: 0 });
+    const out = await postBodies(`${url}/api/device/submit`, bodies, 64);
+    record("HTTP POST /api/device/submit ES256K (1 reading/request, 64 conns)", out.ok, out.ms, out.failed > 0 ? `non-201: ${JSON.stringify(out.statuses)}` : undefined);
+  }
+
   // ---- drain: every persisted reading committed ----
   const drainStart = performance.now();
   let persisted = 0;
@@ -228,6 +376,25 @@ async function main(): Promise<void> {
   console.log("ratios vs baseline (same run):");
   for (const r of results.slice(1)) console.log(`  ${r.case.padEnd(88)} ${r.vs_baseline}x`);
 
+  // ---- the four headline figures (issue 13) ----
+  const best = (match: (c: string) => boolean) => results.slice(1).filter((r) => match(r.case)).sort((a, b) => b.readings_per_sec - a.readings_per_sec)[0];
+  const headline = {
+    // signed readings only: the unsigned M1 compat case is printed above but is not a candidate
+    in_process: best((c) => c.startsWith("in-process") && !c.includes("M1") && !c.startsWith("in-process JWS")),
+    http_one_per_request: best((c) => c.startsWith("HTTP") && c.includes("1 reading/request")),
+    http_batches: best((c) => c.startsWith("HTTP") && (c.includes("/batch") || c.includes("gateway"))),
+    jws_es256k: best((c) => c.startsWith("in-process JWS ES256K")),
+    jws_es256: best((c) => c.startsWith("in-process JWS ES256 ")),
+  };
+  const targets = { in_process: 10_000, http_one_per_request: 5_000, http_batches: 10_000 } as Record<string, number>;
+  console.log(`headline figures (load average now ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores; baseline ${baseline}/s):`);
+  for (const [k, r] of Object.entries(headline)) {
+    if (r === undefined) continue;
+    const bound = k === "jws_es256k" ? ` (bare verification bound ${verifyRates.ES256K}/s)` : k === "jws_es256" ? ` (bare verification bound ${verifyRates.ES256}/s)` : "";
+    const target = targets[k] === undefined ? "" : ` target ${targets[k]}/s: ${r.readings_per_sec >= targets[k]! ? "met" : "NOT met"}`;
+    console.log(`  ${k.padEnd(22)} ${String(r.readings_per_sec).padStart(8)}/s  ${String(Math.round((r.readings_per_sec / baseline) * 10) / 10).padStart(6)}x baseline${bound}${target}  [${r.case}]`);
+  }
+
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(
     new URL("./results/ingest.json", import.meta.url),
@@ -245,6 +412,8 @@ async function main(): Promise<void> {
         baseline: results[0],
         results: results.slice(1),
         drain: { persisted, committed, batches, ms: Math.round(drainMs) },
+        headline,
+        verification_bound_per_sec: verifyRates,
       },
       null,
       2,

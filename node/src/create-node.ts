@@ -144,7 +144,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     deviceAnswerWaitMs: config.deviceAnswerWaitMs,
     gateways: config.gateways,
     bodyLimit: config.http.bodyLimit,
-  });
+  }, pool);
   if (config.compat === "m1") {
     log.warn("--compat m1: POST /device/register and /device/data also accept the predecessor's unsigned requests; their readings are stored as unauthenticated. Serve it on loopback or behind a gateway you trust");
   }

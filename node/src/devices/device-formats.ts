@@ -13,6 +13,8 @@ import { importJwsDeviceKey } from "./jws/device-key.js";
 import { checkJwsSubmission, type JwsSubmission } from "./jws/jws-submission.js";
 import { checkGatewayBatch, type GatewaySubmission } from "./gateway/gateway-batch.js";
 import type { IngestResult } from "../ingest/ingest-service.js";
+import type { CryptoPool } from "../ingest/crypto-pool.js";
+import { JwsVerifier } from "./jws/jws-verifier.js";
 import { m1DataBytes, m1ReplayKey, type M1DataBody, type M1RegisterBody } from "./m1/m1-reading.js";
 
 export interface DeviceFormatsOptions {
@@ -49,7 +51,11 @@ export class DeviceFormats {
   readonly #ingest: IngestService;
   readonly #store: Store;
 
-  constructor(registry: DeviceRegistry, ingest: IngestService, store: Store, options: DeviceFormatsOptions) {
+  readonly #verifier: JwsVerifier;
+
+  /** `pool`: the ingest crypto workers, which then check the JWS signatures too. */
+  constructor(registry: DeviceRegistry, ingest: IngestService, store: Store, options: DeviceFormatsOptions, pool?: CryptoPool) {
+    this.#verifier = new JwsVerifier(pool);
     this.#registry = registry;
     this.#ingest = ingest;
     this.#store = store;
@@ -92,11 +98,12 @@ export class DeviceFormats {
 
   /** A JWS submission: authenticate, then the shared ingest path. A replayed signed payload is refused (409). */
   async submitJws(body: JwsSubmission): Promise<AuthenticatedIngestResult & { did: string }> {
-    const checked = checkJwsSubmission(this.#registry, body, {
-      enroll: this.options.enroll,
-      windowSec: this.options.jwsTimestampWindowSec,
-      maxDataBytes: this.options.maxDataBytes,
-    });
+    const checked = await checkJwsSubmission(
+      this.#registry,
+      body,
+      { enroll: this.options.enroll, windowSec: this.options.jwsTimestampWindowSec, maxDataBytes: this.options.maxDataBytes },
+      this.#verifier.verify,
+    );
     const result = await this.#ingest.ingestAuthenticated({
       device: checked.device,
       data: checked.data,

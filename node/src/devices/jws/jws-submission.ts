@@ -37,8 +37,13 @@ export interface JwsCheckOptions {
   now?: number;
 }
 
+/** Checks one signature (on this thread, or batched onto the crypto workers). */
+export type VerifyJws = (key: DeviceKey, signingInput: Buffer, signature: Uint8Array) => boolean | Promise<boolean>;
+
+const verifyHere: VerifyJws = (key, input, signature) => verifyJwsSignature(key.alg, key.keyObject, input, signature);
+
 /** Authenticates a submission (enrolling an unknown did:key in open mode). Throws the 4xx errors of the bad-input table. */
-export function checkJwsSubmission(registry: DeviceRegistry, body: JwsSubmission, options: JwsCheckOptions): CheckedJwsReading {
+export async function checkJwsSubmission(registry: DeviceRegistry, body: JwsSubmission, options: JwsCheckOptions, verify: VerifyJws = verifyHere): Promise<CheckedJwsReading> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   if (Math.abs(now - body.timestamp) > options.windowSec) throw new StaleTimestampError({ timestamp: body.timestamp, now, windowSec: options.windowSec });
   const parsedDid = parseDeviceDid(body.did);
@@ -54,7 +59,7 @@ export function checkJwsSubmission(registry: DeviceRegistry, body: JwsSubmission
   // base64url inflates by 4/3; refuse oversize before decoding.
   const jws = parseCompactJws(body.signature, Math.ceil((options.maxDataBytes * 4) / 3) + 2_048);
   assertAlg(jws, key.alg);
-  if (!verifyJwsSignature(key.alg, key.keyObject, jws.signingInput, jws.signature)) throw new JwsSignatureError({ did: body.did });
+  if (!(await verify(key, jws.signingInput, jws.signature))) throw new JwsSignatureError({ did: body.did });
   let signed: unknown;
   try {
     signed = JSON.parse(Buffer.from(jws.payload).toString("utf8"));
