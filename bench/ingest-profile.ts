@@ -2,7 +2,7 @@
 // live, in-process chain) ingesting signed readings, meant to run under
 // `node --cpu-prof`; prints readings/s. Summarise the profile with
 // `node bench/cpuprofile-top.mjs <file.cpuprofile>`.
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/ingest-profile.ts [native|es256k|es256|m1|gateway]
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/ingest-profile.ts [native|es256k|es256|m1|gateway|http-native|http-es256k]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +73,39 @@ if (kind === "native") {
       await new Promise((r) => setImmediate(r));
     }
     return done;
+  };
+} else if (kind === "http-es256k" || kind === "http-native") {
+  const { Worker } = await import("node:worker_threads");
+  const now = Math.floor(Date.now() / 1000);
+  let bodies: string[];
+  let path: string;
+  if (kind === "http-native") {
+    const devices = Array.from({ length: 100 }, (_, i) => ({ id: `H_${i}`, ...generateDeviceKeyPair(), counter: 0 }));
+    for (const d of devices) node.registerDevice({ device_id: d.id, public_key: d.publicKey });
+    bodies = Array.from({ length: TOTAL }, (_, i) => {
+      const d = devices[i % devices.length]!;
+      return JSON.stringify(signReading({ deviceId: d.id, counter: ++d.counter, data: JSON.stringify(payload(i)), privateKey: d.privateKey }));
+    });
+    path = "/device/data";
+  } else {
+    const devices = Array.from({ length: 100 }, () => es256kDevice());
+    for (const d of devices) await node.formats.submitJws({ did: d.did, payload: { e: 1 }, signature: await d.sign({ e: 1 }), timestamp: now });
+    bodies = await Promise.all(Array.from({ length: TOTAL }, async (_, i) => {
+      const d = devices[i % devices.length]!;
+      return JSON.stringify({ did: d.did, payload: payload(i), signature: await d.sign(payload(i)), timestamp: now });
+    }));
+    path = "/api/device/submit";
+  }
+  const url = await node.listen({ port: 0 });
+  run = async () => {
+    const worker = new Worker(new URL("./ingest.bench.ts", import.meta.url), { workerData: { url: url + path, bodies, concurrency: 64, maxMs: 60_000 }, execArgv: ["--import", "tsx"] });
+    const out = await new Promise<{ ok: number; statuses: Record<string, number> }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+    console.log(JSON.stringify(out.statuses));
+    return out.ok;
   };
 } else {
   const devices = Array.from({ length: 100 }, () => (kind === "es256k" ? es256kDevice() : es256KeyDevice()));

@@ -214,10 +214,10 @@ async function main(): Promise<void> {
     };
   };
   const jwsPayload = (i: number) => ({ v: i, kwh: 12.5 + (i % 100) / 10, ts: 1_700_000_000 + i, pad: "x".repeat(190) });
-  const startFormatsNode = (name: string, extra: { enroll?: "open"; gateways?: boolean; compat?: "m1" }) => startNode("openssl", name, 0, extra);
+  const startFormatsNode = (name: string, extra: { enroll?: "open"; gateways?: boolean; compat?: "m1" }, workers = 0) => startNode("openssl", name, workers, extra);
   const verifyRates: Record<string, number> = {};
-  for (const alg of ["ES256K", "ES256", "EdDSA"] as const) {
-    const node = await startFormatsNode(`jws-${alg}`, { enroll: "open" });
+  for (const [alg, workers] of [["ES256K", 0], ["ES256K", 2], ["ES256", 0], ["ES256", 2], ["EdDSA", 0]] as const) {
+    const node = await startFormatsNode(`jws-${alg}-${workers}`, { enroll: "open" }, workers);
     const devices = Array.from({ length: 100 }, () => jwsDevice(alg));
     const total = n(alg === "EdDSA" ? 10_000 : 5_000);
     const now = Math.floor(Date.now() / 1000);
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
       return { did: d.did, payload, signature: d.signJws(payload), timestamp: now };
     });
     // the bound: bare signature verification on this thread
-    {
+    if (workers === 0) {
       const start = performance.now();
       let ok = 0;
       for (let i = 0; i < subs.length && performance.now() - start < MAX_CASE_MS; i++) if (devices[i % devices.length]!.verifyOnly(subs[i]!.signature)) ok++;
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
       await Promise.all(slice.map((x) => node.formats.submitJws(x)));
       done += slice.length;
     }
-    record(`in-process JWS ${alg} readings (submitJws: verify + envelope + group commit), main thread`, done, performance.now() - start);
+    record(`in-process JWS ${alg} readings (submitJws: verify + envelope + group commit), ${workers === 0 ? "main thread" : `${workers} crypto workers verify`}`, done, performance.now() - start);
   }
   {
     const node = await startFormatsNode("gateway-inproc", { gateways: true });
@@ -339,8 +339,8 @@ async function main(): Promise<void> {
     const out = await postBodies(`${url}/api/gateway/submit`, bodies, 4);
     record("HTTP POST /api/gateway/submit (1000 readings per EdDSA JWS, 4 conns), opt-in format", out.ok, out.ms, out.failed > 0 ? `non-202: ${JSON.stringify(out.statuses)}` : undefined);
   }
-  {
-    const node = await startFormatsNode("jws-http", { enroll: "open" });
+  for (const workers of [0, 1]) {
+    const node = await startFormatsNode(`jws-http-${workers}`, { enroll: "open" }, workers);
     const devices = Array.from({ length: 100 }, () => jwsDevice("ES256K"));
     const now = Math.floor(Date.now() / 1000);
     for (const d of devices) {
@@ -355,7 +355,7 @@ async function main(): Promise<void> {
     });
     const url = await node.listen({ host: "127.0.0.1", port: 0 });
     const out = await postBodies(`${url}/api/device/submit`, bodies, 64);
-    record("HTTP POST /api/device/submit ES256K (1 reading/request, 64 conns)", out.ok, out.ms, out.failed > 0 ? `non-201: ${JSON.stringify(out.statuses)}` : undefined);
+    record(`HTTP POST /api/device/submit ES256K (1 reading/request, 64 conns), ${workers} crypto workers`, out.ok, out.ms, out.failed > 0 ? `non-201: ${JSON.stringify(out.statuses)}` : undefined);
   }
 
   // ---- drain: every persisted reading committed ----
