@@ -34,6 +34,7 @@ export interface ServeActionArguments {
   compat?: string;
   enroll?: string;
   compatAllowPublic?: boolean;
+  gateways?: boolean;
 }
 
 export interface ServeResult {
@@ -115,6 +116,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
       compat: compat as "none" | "m1",
       enroll: enroll as "operator" | "open",
       compatAllowPublicBind: args.compatAllowPublic === true || process.env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "1",
+      gateways: args.gateways === true || process.env.LCORE_NODE_GATEWAYS === "1",
       logLevel: "warn",
     });
   } catch (error) {

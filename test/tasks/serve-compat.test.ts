@@ -62,7 +62,7 @@ describe("tasks/serve --compat m1 --enroll open", function () {
     }
     const result = await running;
     expect(result.metrics.node.unauthenticated_readings).to.equal(1);
-    expect(result.metrics.node.readings_by_format).to.deep.equal({ native: 0, jws: 1, m1: 1 });
+    expect(result.metrics.node.readings_by_format).to.deep.equal({ native: 0, jws: 1, gateway: 0, m1: 1 });
   });
 
   it("refuses unknown --compat / --enroll values and a public bind with --compat m1", async () => {
