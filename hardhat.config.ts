@@ -81,7 +81,7 @@ export default defineConfig({
       type: "http",
       chainType: "generic",
       chainId: 412346,
-      url: "http://127.0.0.1:8547",
+      url: process.env.NITRO_RPC_URL ?? "http://127.0.0.1:8547",
       accounts: remoteAccounts("NITRO"),
     },
   },

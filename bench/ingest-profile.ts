@@ -41,7 +41,7 @@ const payload = (i: number) => ({ v: i, kwh: 12.5 + (i % 100) / 10, ts: 1_700_00
 let run: () => Promise<number>;
 if (kind === "native") {
   const devices = Array.from({ length: 100 }, (_, i) => ({ id: `P_${i}`, ...generateDeviceKeyPair(), counter: 0 }));
-  for (const d of devices) node.registerDevice({ device_id: d.id, public_key: d.publicKey });
+  for (const d of devices) await node.registerDevice({ device_id: d.id, public_key: d.publicKey });
   const readings = Array.from({ length: TOTAL }, (_, i) => {
     const d = devices[i % devices.length]!;
     return signReading({ deviceId: d.id, counter: ++d.counter, data: JSON.stringify(payload(i)), privateKey: d.privateKey });
@@ -62,7 +62,7 @@ if (kind === "native") {
   };
 } else if (kind === "gateway") {
   const gw = eddsaDevice();
-  node.formats.registerGateway({ did: gw.did });
+  await node.formats.registerGateway({ did: gw.did });
   const now = Math.floor(Date.now() / 1000);
   const batches: { did: string; signature: string }[] = [];
   for (let i = 0; i < TOTAL; i += 1_000) batches.push({ did: gw.did, signature: await gw.sign({ timestamp: now, readings: Array.from({ length: 1_000 }, (_, k) => JSON.stringify(payload(i + k))) }) });
@@ -81,7 +81,7 @@ if (kind === "native") {
   let path: string;
   if (kind === "http-native") {
     const devices = Array.from({ length: 100 }, (_, i) => ({ id: `H_${i}`, ...generateDeviceKeyPair(), counter: 0 }));
-    for (const d of devices) node.registerDevice({ device_id: d.id, public_key: d.publicKey });
+    for (const d of devices) await node.registerDevice({ device_id: d.id, public_key: d.publicKey });
     bodies = Array.from({ length: TOTAL }, (_, i) => {
       const d = devices[i % devices.length]!;
       return JSON.stringify(signReading({ deviceId: d.id, counter: ++d.counter, data: JSON.stringify(payload(i)), privateKey: d.privateKey }));

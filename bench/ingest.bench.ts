@@ -16,7 +16,11 @@
 // ratios to the baseline. Every case also reports readings per CPU-second of
 // the whole process (node, workers, chain, and for HTTP the load generator),
 // which on a shared machine says what the code costs whatever the other
-// tenants take. Writes bench/results/ingest.json.
+// tenants take.
+// The store cases run node servers as child processes (node/src/server.ts)
+// behind a round-robin load generator: SQLite with 1 instance, PostgreSQL with
+// 1, 2 and 3 instances on one database (a server this run starts; BENCH_PG=0
+// skips them). Writes bench/results/ingest.json.
 //   node --import tsx bench/ingest.bench.ts   (BENCH_SCALE=0.2 for a quick run)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -34,6 +38,8 @@ const n = (x: number) => Math.max(10, Math.round(x * SCALE));
 
 interface ClientJob {
   url: string;
+  /** Instead of url + bodies: lanes, each with its own URL (instance) and bodies (its own devices, so counters stay in order). */
+  lanes?: { url: string; bodies: string[] }[];
   bodies: string[];
   concurrency: number;
   maxMs: number;
@@ -61,13 +67,14 @@ async function runClient(job: ClientJob): Promise<{ ok: number; failed: number; 
   let ok = 0;
   let failed = 0;
   const statuses: Record<string, number> = {};
-  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
-  const url = new URL(job.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: Math.max(1, job.lanes?.length ?? job.concurrency) });
   const start = performance.now();
   const deadline = start + job.maxMs;
-  async function lane() {
-    while (next < job.bodies.length && performance.now() < deadline) {
-      const body = job.bodies[next++]!;
+  async function lane(target = job.url, bodies = job.bodies, own = false) {
+    const url = new URL(target);
+    let mine = 0;
+    while ((own ? mine < bodies.length : next < bodies.length) && performance.now() < deadline) {
+      const body = own ? bodies[mine++]! : bodies[next++]!;
       const res = await post(agent, url, body);
       const text = res.text;
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -77,7 +84,8 @@ async function runClient(job: ClientJob): Promise<{ ok: number; failed: number; 
       } else failed++;
     }
   }
-  await Promise.all(Array.from({ length: job.concurrency }, lane));
+  if (job.lanes !== undefined) await Promise.all(job.lanes.map((l) => lane(l.url, l.bodies, true)));
+  else await Promise.all(Array.from({ length: job.concurrency }, () => lane()));
   const ms = performance.now() - start;
   agent.destroy();
   return { ok, failed, ms, statuses };
@@ -199,7 +207,7 @@ async function main(): Promise<void> {
   };
   // Registrations are committed before timing, so each case measures ingest (plus its own batch commits).
   const register = async (node: Awaited<ReturnType<typeof createNode>>, devices: Device[]) => {
-    for (const d of devices) node.registerDevice({ device_id: d.id, public_key: d.publicKey });
+    for (const d of devices) await node.registerDevice({ device_id: d.id, public_key: d.publicKey });
     await node.outbox.drain({ timeoutMs: 120_000 });
   };
 
@@ -227,7 +235,7 @@ async function main(): Promise<void> {
     const start = performance.now();
     let done = 0;
     for (let i = 0; i < readings.length && performance.now() - start < MAX_CASE_MS; i += 500) {
-      done += node.ingestMany(readings.slice(i, i + 500)).filter((o) => o.ok).length;
+      done += (await node.ingestMany(readings.slice(i, i + 500))).filter((o) => o.ok).length;
       await new Promise((r) => setImmediate(r)); // let the commit loop run
     }
     record("in-process ingestMany() batches of 500, node:crypto engine", done, performance.now() - start);
@@ -304,7 +312,7 @@ async function main(): Promise<void> {
   {
     const node = await startFormatsNode("gateway-inproc", { gateways: true });
     const gw = jwsDevice("EdDSA");
-    node.formats.registerGateway({ did: gw.did });
+    await node.formats.registerGateway({ did: gw.did });
     await node.outbox.drain({ timeoutMs: 120_000 });
     const now = Math.floor(Date.now() / 1000);
     const total = n(40_000);
@@ -325,7 +333,7 @@ async function main(): Promise<void> {
   {
     const node = await startFormatsNode("m1-inproc", { compat: "m1" });
     const ids = Array.from({ length: 100 }, (_, i) => `M1_${i}`);
-    for (const id of ids) node.formats.registerM1({ device_id: id });
+    for (const id of ids) await node.formats.registerM1({ device_id: id });
     await node.outbox.drain({ timeoutMs: 120_000 });
     const total = n(20_000);
     markCase();
@@ -384,7 +392,7 @@ async function main(): Promise<void> {
   {
     const node = await startFormatsNode("gateway-http", { gateways: true });
     const gw = jwsDevice("EdDSA");
-    node.formats.registerGateway({ did: gw.did });
+    await node.formats.registerGateway({ did: gw.did });
     await node.outbox.drain({ timeoutMs: 120_000 });
     const now = Math.floor(Date.now() / 1000);
     const bodies: string[] = [];
@@ -414,6 +422,104 @@ async function main(): Promise<void> {
     record(`HTTP POST /api/device/submit ES256K (1 reading/request, 64 conns), ${workers} crypto workers`, out.ok, out.ms, out.failed > 0 ? `non-201: ${JSON.stringify(out.statuses)}` : undefined);
   }
 
+  // ---- store backends: node servers as child processes, round robin over N instances ----
+  const storeCases: { backend: string; instances: number; readings_per_sec: number }[] = [];
+  if (process.env.BENCH_PG !== "0") {
+    const { spawn } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const { generatePrivateKey, privateKeyToAccount } = await import("viem/accounts");
+    const { serveChain } = await import("../test/node/helpers/serve-chain.js");
+    const { startPostgres } = await import("../test/helpers/postgres-server.js");
+    const served = await serveChain(connection.provider);
+    const pg = await startPostgres();
+    const server = fileURLToPath(new URL("../node/src/server.ts", import.meta.url));
+    const { walletClient, publicClient } = processor.clients;
+    const keys: Hex[] = [];
+    for (let i = 0; i < 3; i++) {
+      const key = generatePrivateKey();
+      const address = privateKeyToAccount(key).address;
+      await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract({ address: processor.address, abi: mvpIoTProcessorAbi, functionName: "setSubmitter", args: [address, true], chain: null, account: walletClient.account }) });
+      await publicClient.waitForTransactionReceipt({ hash: await walletClient.sendTransaction({ to: address, value: 10n ** 19n, chain: null, account: walletClient.account }) });
+      keys.push(key);
+    }
+    const token = randomBytes(16).toString("hex");
+    const secret = randomBytes(32).toString("hex");
+    const storeCase = async (backend: "sqlite" | "postgres", instances: number) => {
+      const databaseUrl = backend === "postgres" ? await pg.createDatabase("bench") : "";
+      const children: { kill(signal: string): boolean; exited: Promise<unknown> }[] = [];
+      const urls: string[] = [];
+      for (let i = 0; i < instances; i++) {
+        let log = "";
+        const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), server], {
+          env: {
+            ...process.env,
+            LCORE_NODE_RPC_URL: served.url,
+            LCORE_NODE_CONTRACT_ADDRESS: processor.address,
+            LCORE_NODE_PRIVATE_KEY: keys[i]!,
+            LCORE_NODE_DATABASE_URL: databaseUrl,
+            LCORE_NODE_DB_PATH: join(dir, `store-${backend}-${instances}.db`),
+            LCORE_NODE_MASTER_SECRET: secret,
+            LCORE_NODE_API_TOKEN: token,
+            LCORE_NODE_PORT: "0",
+            LCORE_NODE_COMMIT_MODE: "batch",
+            LCORE_NODE_BATCH_SIZE: "1024",
+            LCORE_NODE_BATCH_MAX_WAIT_MS: "500",
+            LCORE_NODE_CRYPTO_ENGINE: "openssl",
+            LCORE_NODE_DEVICE_PER_SECOND: "0",
+            LCORE_NODE_IP_PER_MINUTE: "0",
+            LCORE_NODE_LOG_LEVEL: "info",
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+        children.push({ kill: (sig) => child.kill(sig as NodeJS.Signals), exited: new Promise((r) => child.on("exit", r)) });
+        let url: string | undefined;
+        for (let t = 0; t < 1200 && url === undefined; t++) {
+          url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(log)?.[1];
+          if (url === undefined) await new Promise((r) => setTimeout(r, 50));
+        }
+        if (url === undefined) throw new Error(`node server did not start:\n${log}`);
+        urls.push(url);
+      }
+      // Four client lanes, round robin over the instances; each lane has its own 25 devices (a gateway's devices), sent in counter order.
+      const LANES = 4;
+      const devices = makeDevices(`S${backend[0]}${instances}`, 100);
+      for (const d of devices) {
+        const res = await fetch(`${urls[0]}/device/register`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ device_id: d.id, public_key: d.publicKey }) });
+        if (res.status !== 201) throw new Error(`register: HTTP ${res.status}`);
+      }
+      const lanes = Array.from({ length: LANES }, (_, l) => {
+        const readings = signMany(devices.slice(l * 25, l * 25 + 25), n(30_000) / LANES);
+        const bodies: string[] = [];
+        for (let i = 0; i < readings.length; i += 100) bodies.push(JSON.stringify({ readings: readings.slice(i, i + 100) }));
+        return { url: `${urls[l % instances]}/device/data/batch`, bodies };
+      });
+      const worker = new Worker(new URL(import.meta.url), {
+        workerData: { url: "", bodies: [], concurrency: 0, lanes, maxMs: MAX_CASE_MS } satisfies ClientJob,
+        execArgv: ["--import", "tsx"],
+      });
+      const out = await new Promise<{ ok: number; failed: number; ms: number; statuses: Record<string, number> }>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
+      await worker.terminate();
+      const r = record(
+        `servers: ${backend === "sqlite" ? "SQLite" : "PostgreSQL"}, ${instances} instance${instances === 1 ? "" : "s"} (child processes), POST /device/data/batch 100/request, 4 lanes round robin`,
+        out.ok,
+        out.ms,
+        out.failed > 0 ? `non-202: ${JSON.stringify(out.statuses)}` : undefined,
+      );
+      storeCases.push({ backend, instances, readings_per_sec: r.readings_per_sec });
+      for (const c of children) c.kill("SIGTERM");
+      await Promise.all(children.map((c) => c.exited));
+    };
+    await storeCase("sqlite", 1);
+    for (const k of [1, 2, 3]) await storeCase("postgres", k);
+    pg.close();
+    await served.close();
+  }
+
   // ---- drain: every persisted reading committed ----
   const drainStart = performance.now();
   let persisted = 0;
@@ -421,7 +527,7 @@ async function main(): Promise<void> {
   let batches = 0;
   for (const node of nodes) {
     await node.outbox.drain({ timeoutMs: 120_000 });
-    const m = node.metrics();
+    const m = await node.metrics();
     persisted += m.data_submissions;
     committed += m.on_chain_commitments;
     batches += m.node.committed_batches;
@@ -471,6 +577,7 @@ async function main(): Promise<void> {
         headline,
         verification_bound_per_sec: verifyRates,
         verification_bound_per_cpu_sec: verifyRatesCpu,
+        store_backends: storeCases,
       },
       null,
       2,

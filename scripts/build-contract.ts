@@ -70,14 +70,14 @@ export class ContractBuildError extends Error {
   }
 }
 
-interface RunOptions {
+export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Stream the child's stderr (cargo progress) to ours. */
   inheritStderr?: boolean;
 }
 
-function run(command: string, args: string[], options: RunOptions = {}): string {
+export function run(command: string, args: string[], options: RunOptions = {}): string {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? CRATE_DIR,
     env: options.env ?? process.env,
@@ -109,7 +109,7 @@ function installedVersion(pkg: string): string | undefined {
 }
 
 /** Checks the pinned Debian toolchain is installed and returns its versions. */
-function checkToolchain(): ToolchainInfo {
+export function checkToolchain(): ToolchainInfo {
   const apt = `apt-get install -y ${Object.entries(PINNED_DEBIAN_PACKAGES)
     .map(([p, v]) => `${p}=${v}`)
     .join(" ")}`;
@@ -132,7 +132,7 @@ function checkToolchain(): ToolchainInfo {
   };
 }
 
-function cargoEnv(targetDir: string): NodeJS.ProcessEnv {
+export function cargoEnv(targetDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RUSTC: RUSTC, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: targetDir };
   // Flags from the environment would replace the config file's: keep the build hermetic.
   for (const key of ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER"]) {
@@ -141,7 +141,7 @@ function cargoEnv(targetDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-function cargoHome(): string {
+export function cargoHome(): string {
   return process.env.CARGO_HOME ?? join(process.env.HOME ?? "/root", ".cargo");
 }
 

@@ -13,6 +13,7 @@ export type * from "./types.js";
 const hardhatStylusPlugin: HardhatPlugin = definePlugin({
   id: "hardhat-stylus",
   hookHandlers: {
+    config: () => import("./internal/hook-handlers/config.js"),
     network: () => import("./internal/hook-handlers/network.js"),
   },
   npmPackage: null,

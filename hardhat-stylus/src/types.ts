@@ -31,3 +31,15 @@ export interface HardhatStylusHelpers {
   /** True when this connection runs Stylus programs through hardhat-stylus (in-process or `hardhat node`). */
   readonly isEmulated: boolean;
 }
+
+/** `stylus` in hardhat.config.ts: what the emulated ArbOS answers (all optional). */
+export interface StylusUserConfig {
+  /** ArbOS version the precompiles behave as (ArbSys.arbOSVersion reports 55 + this). Default 40. */
+  arbOsVersion?: number;
+  /** The parent chain's price as ArbOS sees it, in wei per L1 gas unit (ArbGasInfo.getL1BaseFeeEstimate). Default 50 gwei. */
+  parentBaseFee?: bigint;
+  /** Brotli level Nitro compresses transactions with to price their bytes. Default 1. */
+  brotliCompressionLevel?: number;
+  /** Chain owner (ArbOwnerPublic). Default: Hardhat's first account. */
+  chainOwner?: Address;
+}

@@ -22,8 +22,12 @@ const chainUrlSchema = z.object({
 });
 
 export const nodeConfigSchema = z.object({
-  /** SQLite file (":memory:" for throwaway nodes). */
+  /** SQLite file (":memory:" for throwaway nodes); unused with databaseUrl. */
   dbPath: z.string().min(1).default(".lcore/node.db"),
+  /** postgres://user[:password]@host[:port]/database: PostgreSQL instead of SQLite (several instances may share it). */
+  databaseUrl: z.string().min(1).optional(),
+  /** PostgreSQL connections per instance. */
+  databasePoolSize: z.number().int().min(1).max(200).default(10),
   /** "FULL" also survives power loss (slower); "NORMAL" survives process crashes. */
   sqliteSynchronous: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
   commitMode: z.enum(["proof", "batch", "legacy"]).default("proof"),
@@ -59,6 +63,8 @@ export const nodeConfigSchema = z.object({
       confirmations: z.number().int().min(1).optional(),
       maxAttempts: z.number().int().min(1).optional(),
       stuckAfterMs: z.number().int().min(1).optional(),
+      /** PostgreSQL: a claim not renewed for this long lets another instance take the row over. */
+      leaseMs: z.number().int().min(100).optional(),
       backoff: z.object({ baseMs: z.number().int().min(1), maxMs: z.number().int().min(1) }).optional(),
     })
     .prefault({}),
@@ -111,13 +117,13 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
 /**
  * Config from the environment (the server entry point):
  * LCORE_NODE_RPC_URL, LCORE_NODE_PRIVATE_KEY, LCORE_NODE_CONTRACT_ADDRESS,
- * LCORE_NODE_DB_PATH, LCORE_NODE_COMMIT_MODE, LCORE_NODE_BATCH_SIZE,
+ * LCORE_NODE_DB_PATH, LCORE_NODE_DATABASE_URL, LCORE_NODE_COMMIT_MODE, LCORE_NODE_BATCH_SIZE,
  * LCORE_NODE_BATCH_MAX_WAIT_MS, LCORE_NODE_MASTER_SECRET,
  * LCORE_NODE_PREVIOUS_MASTER_SECRETS (comma separated), LCORE_NODE_API_TOKEN,
  * LCORE_NODE_CRYPTO_ENGINE, LCORE_NODE_INGEST_WORKERS, LCORE_NODE_HOST, LCORE_NODE_PORT,
  * LCORE_NODE_DEVICE_PER_SECOND, LCORE_NODE_IP_PER_MINUTE,
- * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LOG_LEVEL, LCORE_NODE_COMPAT (m1),
- * LCORE_NODE_COMPAT_ALLOW_PUBLIC (1), LCORE_NODE_ENROLL (open), LCORE_NODE_JWS_WINDOW_SEC,
+ * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LEASE_MS, LCORE_NODE_DATABASE_POOL_SIZE, LCORE_NODE_LOG_LEVEL,
+ * LCORE_NODE_COMPAT (m1), LCORE_NODE_COMPAT_ALLOW_PUBLIC (1), LCORE_NODE_ENROLL (open), LCORE_NODE_JWS_WINDOW_SEC,
  * LCORE_NODE_ANSWER_WAIT_MS, LCORE_NODE_GATEWAYS (1).
  */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -129,6 +135,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     drop({
       chain: { rpcUrl: env.LCORE_NODE_RPC_URL!, privateKey: env.LCORE_NODE_PRIVATE_KEY!, contractAddress: env.LCORE_NODE_CONTRACT_ADDRESS! },
       dbPath: env.LCORE_NODE_DB_PATH,
+      databaseUrl: env.LCORE_NODE_DATABASE_URL,
       commitMode: env.LCORE_NODE_COMMIT_MODE as "proof" | undefined,
       batchSize: num(env.LCORE_NODE_BATCH_SIZE),
       batchMaxWaitMs: num(env.LCORE_NODE_BATCH_MAX_WAIT_MS),
@@ -146,7 +153,8 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       jwsTimestampWindowSec: num(env.LCORE_NODE_JWS_WINDOW_SEC),
       deviceAnswerWaitMs: num(env.LCORE_NODE_ANSWER_WAIT_MS),
       http: drop({ host: env.LCORE_NODE_HOST, port: num(env.LCORE_NODE_PORT), ipPerMinute: num(env.LCORE_NODE_IP_PER_MINUTE) }),
-      committer: drop({ confirmations: num(env.LCORE_NODE_CONFIRMATIONS) }),
+      committer: drop({ confirmations: num(env.LCORE_NODE_CONFIRMATIONS), leaseMs: num(env.LCORE_NODE_LEASE_MS) }),
+      databasePoolSize: num(env.LCORE_NODE_DATABASE_POOL_SIZE),
     }) as NodeUserConfig,
   );
 }

@@ -11,6 +11,7 @@ import type { Address } from "viem";
 
 import { buildApp } from "./app.js";
 import { createChainClients, type ChainClients } from "./chain/clients.js";
+import { readSubmitterAuthorised } from "./chain/read-submitter.js";
 import { errorSummary } from "./chain/revert-reason.js";
 import { CompatBindError } from "./errors/device-formats.js";
 import { resolveNodeConfig, type NodeConfig, type NodeUserConfig } from "./config.js";
@@ -42,23 +43,23 @@ export interface LcoreNode {
   readonly submitterAddress: Address;
   /** The operator token (for POST /device/register and decrypting reads). */
   readonly operatorToken: string;
-  registerDevice(parameters: RegisterDeviceParameters): RegisteredDevice;
-  /** One signed reading; resolves when durable in SQLite. */
+  registerDevice(parameters: RegisterDeviceParameters): Promise<RegisteredDevice>;
+  /** One signed reading; resolves when durable in the store. */
   ingest(reading: SignedReading): Promise<IngestResult>;
   /** Many signed readings in one transaction; one outcome each. */
-  ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[];
+  ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
   /** Many signed readings through ingest() (uses the worker pool); one outcome each, in order. */
   ingestBatch(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
-  getReading(id: number, options?: { decrypt?: boolean }): ReadingView;
+  getReading(id: number, options?: { decrypt?: boolean }): Promise<ReadingView>;
   /** Waits (bounded) until every given reading is committed or failed; returns their views. */
   waitForCommitment(readingIds: number | readonly number[], options?: { timeoutMs?: number }): Promise<ReadingView[]>;
   verify(parameters?: VerifyReadingsParameters): Promise<VerifyReport>;
-  metrics(): MetricsSnapshot;
+  metrics(): Promise<MetricsSnapshot>;
   prometheusText(): Promise<string>;
   health(): Promise<HealthReport>;
   /** Listens on config.http host/port (127.0.0.1 by default); returns the URL. */
   listen(overrides?: { host?: string; port?: number }): Promise<string>;
-  /** Stops the commit loop, flushes ingest, closes HTTP and SQLite, wipes keys. */
+  /** Stops the commit loop, flushes ingest, closes HTTP and the store, wipes keys. */
   close(): Promise<void>;
 }
 
@@ -99,14 +100,37 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
   const clients: ChainClients = "publicClient" in config.chain
       ? config.chain
       : createChainClients({ ...config.chain, ...(config.chain.timeoutMs === undefined ? {} : { timeout: config.chain.timeoutMs }) });
-  const store = openStore({ path: config.dbPath, synchronous: config.sqliteSynchronous });
-  store.metrics.firstStartedAt();
+  const store = await openStore({
+    path: config.dbPath,
+    synchronous: config.sqliteSynchronous,
+    ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+    instanceId: clients.walletClient.account.address,
+    ...(config.committer.leaseMs === undefined ? {} : { leaseMs: config.committer.leaseMs }),
+    poolSize: config.databasePoolSize,
+  });
+  let prometheus: PrometheusMetrics | undefined;
+  try {
+    await store.metrics.firstStartedAt();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
 
   const outbox = new OutboxCommitter(
     store,
     clients,
     { ...config.committer, mode: config.commitMode, batchSize: config.batchSize, batchMaxWaitMs: config.batchMaxWaitMs },
     log,
+    {
+      onSent: (row) => prometheus?.txSent.inc({ kind: row.kind }),
+      onConfirmed: (row, receipt, latencyMs) => {
+        prometheus?.commitsConfirmed.inc({ kind: row.kind });
+        prometheus?.commitGas.inc({ kind: row.kind }, receipt.gasUsed);
+        prometheus?.commitLatency.observe({ kind: row.kind }, latencyMs / 1000);
+      },
+      onFailed: (row) => prometheus?.commitsFailed.inc({ kind: row.kind }),
+      onFees: (maxFeePerGas) => prometheus?.maxFeePerGas.set(Number(maxFeePerGas)),
+    },
   );
   const devices = new DeviceRegistry(store, {
     defaultOwner: outbox.submitterAddress,
@@ -114,7 +138,6 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     registerOnChain: config.commitMode !== "legacy",
   });
 
-  let prometheus: PrometheusMetrics | undefined;
   const pool = config.ingestWorkers > 0 ? new CryptoPool(config.ingestWorkers, keyring.current, config.cryptoEngine) : undefined;
   await pool?.ready();
   const ingestService = new IngestService(
@@ -153,6 +176,8 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
   const metrics = () => metricsSnapshot(store, { mode: config.commitMode, chainOk: outbox.chain.ok });
   prometheus = createPrometheusMetrics(metrics);
 
+  // Whether this instance's key may commit (asked once the chain answers; a new key needs setSubmitter by the owner).
+  let submitterAuthorised: boolean | undefined;
   const health = async (): Promise<HealthReport> => {
     const report: HealthReport = {
       status: "ok",
@@ -162,8 +187,11 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
       mode: config.commitMode,
     };
     try {
-      store.db.prepare("SELECT 1").get();
-      const c = store.outbox.counts();
+      await Promise.race([
+        store.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer within 2 s")), 2_000).unref()),
+      ]);
+      const c = await store.outbox.counts();
       report.outbox = { queued: c.queued, in_flight: c.sent, failed: c.failed };
     } catch (error) {
       report.database = { ok: false, error: errorSummary(error) };
@@ -174,11 +202,15 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer within 2 s")), 2_000).unref()),
       ]);
       report.chain.block_number = block.toString();
+      submitterAuthorised ??= await readSubmitterAuthorised(clients.publicClient, { address: clients.contractAddress, account: outbox.submitterAddress });
+      if (submitterAuthorised !== undefined) report.chain.submitter_authorised = submitterAuthorised;
     } catch (error) {
       report.chain.ok = false;
       report.chain.error = errorSummary(error);
     }
-    report.status = !report.database.ok ? "down" : report.chain.ok ? "ok" : "degraded";
+    // Degraded: the chain or the database does not answer. With the database
+    // down the route answers 503 (readings are refused, nothing is lost).
+    report.status = report.database.ok && report.chain.ok ? "ok" : "degraded";
     return report;
   };
 
@@ -198,8 +230,14 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     isOperator: (token) => token !== undefined && timingSafeEqual(createHash("sha256").update(token).digest(), tokenDigest),
   };
   const app = await buildApp(services, { bodyLimit: config.http.bodyLimit, ipPerMinute: config.http.ipPerMinute, logLevel: config.logLevel });
+  void readSubmitterAuthorised(clients.publicClient, { address: clients.contractAddress, account: outbox.submitterAddress }).then((ok) => {
+    submitterAuthorised ??= ok;
+    if (ok === false) {
+      log.warn({ submitter: outbox.submitterAddress, contract: clients.contractAddress }, "this node's account is neither the contract owner nor an authorised submitter: commits will be refused until the owner calls setSubmitter(address, true)");
+    }
+  });
   if (config.autoStart) outbox.start();
-  log.info({ mode: config.commitMode, db: config.dbPath, contract: clients.contractAddress, submitter: outbox.submitterAddress, keyIds: keyring.keyIds }, "node ready");
+  log.info({ mode: config.commitMode, db: store.backend === "sqlite" ? config.dbPath : store.name, contract: clients.contractAddress, submitter: outbox.submitterAddress, keyIds: keyring.keyIds }, "node ready");
 
   let closed = false;
   return {
@@ -220,7 +258,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
       const ids = typeof readingIds === "number" ? [readingIds] : [...readingIds];
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const views = ids.map((id) => services.getReading(id));
+        const views = await Promise.all(ids.map((id) => services.getReading(id)));
         if (views.every((v) => v.status === "committed" || v.status === "failed")) return views;
         if (Date.now() >= deadline) throw new Error(`readings not committed within ${timeoutMs} ms: ${views.filter((v) => v.status !== "committed").map((v) => v.id).join(", ")}`);
         await new Promise((r) => setTimeout(r, 25));
@@ -238,11 +276,11 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     async close() {
       if (closed) return;
       closed = true;
-      ingestService.flush();
+      await ingestService.flush();
       await pool?.close();
       await outbox.stop();
       await app.close();
-      store.close();
+      await store.close();
       keyring.wipe();
     },
   };

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(isBaseError(error) ? error.message : error);
+  // A database that is wrong or unreachable: one line, then a non-zero exit.
+  if (isBaseError(error) && error.code.startsWith("DATABASE_")) console.error(`lcore-node: ${error.shortMessage}`);
+  else console.error(isBaseError(error) ? error.message : error);
   process.exit(1);
 });

@@ -10,19 +10,19 @@ import type { MetricsSnapshot, PrometheusMetrics } from "./metrics/node-metrics.
 export interface HealthReport {
   status: "ok" | "degraded" | "down";
   database: { ok: boolean; error?: string };
-  chain: { ok: boolean; block_number?: string; error?: string; submitter: string; contract: string };
+  chain: { ok: boolean; block_number?: string; error?: string; submitter: string; contract: string; /** owner or setSubmitter'd on the contract (absent while unknown). */ submitter_authorised?: boolean };
   outbox: { queued: number; in_flight: number; failed: number };
   mode: string;
 }
 
 export interface NodeServices {
-  registerDevice(parameters: RegisterDeviceParameters): RegisteredDevice;
+  registerDevice(parameters: RegisterDeviceParameters): Promise<RegisteredDevice>;
   ingest(reading: SignedReading): Promise<IngestResult>;
-  ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[];
+  ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
   /** Many readings through ingest() (worker pool, group commit); one outcome each, in order. */
   ingestBatch(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]>;
-  getReading(id: number, options?: { decrypt?: boolean }): ReadingView;
-  metrics(): MetricsSnapshot;
+  getReading(id: number, options?: { decrypt?: boolean }): Promise<ReadingView>;
+  metrics(): Promise<MetricsSnapshot>;
   prometheus: PrometheusMetrics;
   health(): Promise<HealthReport>;
   /** JWS devices and the M1 compat API. */

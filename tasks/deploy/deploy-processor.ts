@@ -18,6 +18,7 @@ import { bumpDataFee, codehashVersion, estimateActivation, sendActivation, stylu
 import type { ChainContext } from "../shared/chain-context.js";
 import { ensureContractBuilt, type BuildMode, type BuildOutcome } from "../shared/contract-build.js";
 import { readDeployment, writeDeployment, deploymentFilePath, type DeploymentRecord } from "../shared/deployment-record.js";
+import { readReceiptCost } from "../orbit/receipt-cost.js";
 import { errorText, taskError } from "../shared/errors.js";
 import { defaultPrinter, formatEth, renderTable, type Printer } from "../shared/format.js";
 import { loadEvmTwinArtifact, loadStylusArtifact, stylusArtifactExists, stylusArtifactsDir, type ProcessorArtifact, type ProcessorRuntime } from "../shared/processor-artifact.js";
@@ -50,6 +51,9 @@ export interface DeployProcessorReturnType {
   readonly reused: boolean;
   readonly steps: readonly DeployStep[];
   readonly totalCostWei: bigint;
+  /** Parent-chain (L1 data) share of the steps' transactions, in child gas and in wei. */
+  readonly parentChainGas: bigint;
+  readonly parentChainWei: bigint;
   readonly recordFile: string;
   readonly build: BuildOutcome | undefined;
 }
@@ -223,14 +227,32 @@ export async function deployProcessor(
   };
   const recordFile = await writeDeployment(dir, full);
   const totalCostWei = steps.reduce((sum, s) => sum + s.costWei, 0n);
-  print(
-    renderTable(
-      ["step", "transaction", "gas", "cost", "note"],
-      steps.map((s) => [s.step, s.txHash ?? "-", s.gasUsed === 0n ? "-" : s.gasUsed.toString(), s.costWei === 0n ? "-" : formatEth(s.costWei), s.note]),
+  // Each receipt's parent-chain share (gasUsedForL1, or NodeInterface where the receipt lacks it).
+  const parentShares = await Promise.all(
+    steps.map(async (s) =>
+      s.txHash === undefined ? undefined : await readReceiptCost(ctx.publicClient, await ctx.publicClient.getTransactionReceipt({ hash: s.txHash })),
     ),
   );
+  const parentChainGas = parentShares.reduce((sum, c) => sum + (c?.parentChainGas ?? 0n), 0n);
+  const parentChainWei = parentShares.reduce((sum, c) => sum + (c?.parentChainWei ?? 0n), 0n);
+  print(
+    renderTable(
+      ["step", "transaction", "gas", "parent-chain gas", "cost", "note"],
+      steps.map((s, i) => [
+        s.step,
+        s.txHash ?? "-",
+        s.gasUsed === 0n ? "-" : s.gasUsed.toString(),
+        parentShares[i] === undefined ? "-" : parentShares[i].parentChainGas.toString(),
+        s.costWei === 0n ? "-" : formatEth(s.costWei),
+        s.note,
+      ]),
+    ),
+  );
+  if (parentChainGas > 0n) {
+    print(`parent-chain data: ${parentChainGas} gas, ${formatEth(parentChainWei)} (${parentShares.find((c) => c !== undefined)?.source === "receipt" ? "from the receipts' gasUsedForL1, included in the cost" : "from NodeInterface; a Nitro node adds it to the cost"})`);
+  }
   print(
     `${reused ? "reused" : "deployed"} MVPIoTProcessor (${runtime === "stylus" ? `Stylus${activation === undefined ? "" : ` v${activation.stylusVersion}`}` : "EVM twin"}) at ${address} on ${ctx.networkName} (chain ${ctx.chainId}); cost ${formatEth(totalCostWei)}; record ${deploymentFilePath(dir, ctx.chainId)}`,
   );
-  return { record: full, reused, steps, totalCostWei, recordFile, build };
+  return { record: full, reused, steps, totalCostWei, parentChainGas, parentChainWei, recordFile, build };
 }

@@ -28,5 +28,9 @@ export const fundTask = task("fund", "Top up the deterministic wallet set (payme
     defaultValue: "",
   })
   .addFlag({ name: "dryRun", description: "Print the plan (role, address, balance, top-up) and the total; send nothing" })
+  .addFlag({ name: "fromParent", description: "First bring what the funder lacks from the parent chain through the rollup's inbox (Arbitrum chains; <NETWORK>_PARENT_RPC_URL, _PARENT_PRIVATE_KEY, _ROLLUP_ADDRESS)" })
+  .addOption({ name: "funderReserve", description: "With --from-parent: ETH the funder keeps on the child beyond the top-ups, for deploys and commits (default: 1 on local chains, 0.01 elsewhere)", type: ArgumentType.STRING, defaultValue: "" })
+  .addOption({ name: "timeout", description: "With --from-parent: seconds to wait for each deposit on the child", type: ArgumentType.INT, defaultValue: 900 })
+  .addOption({ name: "lookback", description: "With --from-parent: parent blocks searched for deposits already in flight", type: ArgumentType.INT, defaultValue: 5000 })
   .setAction(() => import("./task-action.js"))
   .build();

@@ -9,6 +9,7 @@ import { dirname, resolve } from "node:path";
 import { parseEther } from "viem";
 
 import { openChainContext } from "../shared/chain-context.js";
+import { runParentFunding, type ParentFundingResult } from "./from-parent.js";
 import { errorText, taskError } from "../shared/errors.js";
 import { defaultPrinter, formatEth, renderTable, type Printer } from "../shared/format.js";
 import { waitForReceipt } from "../shared/transactions.js";
@@ -41,7 +42,7 @@ export interface FundResult {
   readonly dryRun: boolean;
 }
 
-function parseEthOption(name: string, text: string, fallback: bigint): bigint {
+export function parseEthOption(name: string, text: string, fallback: bigint): bigint {
   if (text.trim() === "") return fallback;
   try {
     const value = parseEther(text.trim());
@@ -171,6 +172,12 @@ async function writeWalletCsv(
   await writeFile(file, `${lines.join("\n")}\n`);
 }
 
-export default async function fundAction(args: FundActionArguments, hre: HardhatRuntimeEnvironment): Promise<FundResult> {
+export default async function fundAction(
+  args: FundActionArguments & { fromParent?: boolean; timeout?: number; lookback?: number; funderReserve?: string },
+  hre: HardhatRuntimeEnvironment,
+): Promise<FundResult | ParentFundingResult> {
+  if (args.fromParent === true) {
+    return await runParentFunding({ ...args, timeout: args.timeout ?? 900, lookback: args.lookback ?? 5000, funderReserve: args.funderReserve ?? "" }, hre);
+  }
   return await runFund(args, hre);
 }

@@ -9,6 +9,7 @@ export const serveTask = task("serve", "Run the embedded IoT node (device regist
   .addOption({ name: "batchSize", description: "Readings per Merkle batch", type: ArgumentType.INT, defaultValue: 256 })
   .addOption({ name: "batchWaitMs", description: "Longest wait before a partial batch is committed (ms)", type: ArgumentType.INT, defaultValue: 2000 })
   .addOption({ name: "db", description: "SQLite file (default: .lcore/node-<chain id>.db; a fresh one per run on the in-process chain)", defaultValue: "" })
+  .addOption({ name: "databaseUrl", description: "postgres://... : store in PostgreSQL instead of SQLite (several nodes may share it); default LCORE_NODE_DATABASE_URL", defaultValue: "" })
   .addOption({ name: "deployments", description: "Folder of the deployment records (default: deployments/, or .lcore/deployments on local chains)", defaultValue: "" })
   .addOption({ name: "compat", description: "m1: also serve the predecessor's unsigned device API (loopback only unless --compatAllowPublic; readings marked unauthenticated). Default: none (or LCORE_NODE_COMPAT)", defaultValue: "" })
   .addOption({ name: "enroll", description: "open: register any did:key whose first JWS reading verifies; operator: DIDs are registered by the operator. Default: operator (or LCORE_NODE_ENROLL)", defaultValue: "" })

@@ -29,6 +29,7 @@ export interface ServeActionArguments {
   batchSize: number;
   batchWaitMs: number;
   db: string;
+  databaseUrl: string;
   deployments: string;
   duration: number;
   compat?: string;
@@ -41,7 +42,7 @@ export interface ServeResult {
   readonly url: string;
   readonly contract: Address;
   readonly submitter: Address;
-  readonly metrics: ReturnType<LcoreNode["metrics"]>;
+  readonly metrics: Awaited<ReturnType<LcoreNode["metrics"]>>;
 }
 
 /** Configuration variable with the node's submitter key on public networks. */
@@ -88,6 +89,8 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
   }
   const { account, source } = await submitterAccount(hre, ctx.localKeys, ctx.networkName);
 
+  // PostgreSQL when asked for (option or LCORE_NODE_DATABASE_URL), else SQLite.
+  const databaseUrl = args.databaseUrl !== "" ? args.databaseUrl : ((await readConfigVariable(hre, "LCORE_NODE_DATABASE_URL")) ?? "");
   const dbPath = args.db !== "" ? resolve(args.db) : join(root, ".lcore", `node-${ctx.chainId}.db`);
   if (ctx.inProcess && args.db === "") {
     // The in-process chain is new on every run, so yesterday's outbox would point at nothing.
@@ -105,6 +108,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
         contractAddress: contract,
       },
       dbPath,
+      ...(databaseUrl === "" ? {} : { databaseUrl }),
       commitMode: args.commit as "proof" | "batch" | "legacy",
       batchSize: args.batchSize,
       batchMaxWaitMs: args.batchWaitMs,
@@ -130,7 +134,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
     if ((error as { code?: string }).code === "COMPAT_PUBLIC_BIND") throw taskError(`${errorText(error)} (--compatAllowPublic)`, error);
     throw taskError(`cannot listen on ${args.host}:${args.port} (${errorText(error)}); pass another --port.`, error);
   }
-  print(`node serving ${url} on ${ctx.networkName} (chain ${ctx.chainId}); contract ${contract}; submitter ${node.submitterAddress} from ${source}; commits ${args.commit}; SQLite ${dbPath}`);
+  print(`node serving ${url} on ${ctx.networkName} (chain ${ctx.chainId}); contract ${contract}; submitter ${node.submitterAddress} from ${source}; commits ${args.commit}; ${databaseUrl === "" ? `SQLite ${dbPath}` : `PostgreSQL ${node.store.name}`}`);
   print(`routes: POST /device/register (Authorization: Bearer <token in .lcore/api-token or LCORE_NODE_API_TOKEN>), POST /device/data, POST /device/data/batch, GET /readings/:id, GET /health, GET /metrics; JWS devices: POST /api/device/submit, POST /api/device/register (operator), GET /healthcheck`);
   if (compat === "m1") print("WARNING --compat m1: the predecessor's unsigned POST /device/register {device_id} and POST /device/data {device_id, data, timestamp} are served; their readings are marked unauthenticated");
   if (enroll === "open") print("--enroll open: any did:key whose JWS verifies is registered on its first reading");
@@ -147,7 +151,7 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  const metrics = node.metrics();
+  const metrics = await node.metrics();
   await node.close();
   print(`node stopped: ${JSON.stringify(metrics)}`);
   return { url, contract, submitter: node.submitterAddress, metrics };

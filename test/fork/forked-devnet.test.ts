@@ -62,7 +62,7 @@ describe("forked devnet: proof commits", function () {
     const run = runOf("proof");
     expect(run.readingIds).to.have.length(6);
     for (const id of run.readingIds) {
-      const row = run.node.store.readings.get(id)!;
+      const row = (await run.node.store.readings.get(id))!;
       expect(row.status).to.equal("committed");
       expect(sha256(row.envelope), "stored proof is SHA-256 of the stored ciphertext").to.equal(row.proof_hash);
       const [deviceId, submitter, timestamp, blockNumber] = await read<[Hex, Address, bigint, bigint]>("getProof", [row.proof_hash]);
@@ -78,7 +78,7 @@ describe("forked devnet: proof commits", function () {
     const run = runOf("batch");
     const batches = new Set<string>();
     for (const id of run.readingIds) {
-      const view = run.node.getReading(id);
+      const view = await run.node.getReading(id);
       expect(view.status).to.equal("committed");
       const b = view.batch!;
       batches.add(b.batch_id);
@@ -93,7 +93,7 @@ describe("forked devnet: proof commits", function () {
   it("reads the predecessor-shaped results back with getResult on the fork", async () => {
     const run = runOf("legacy");
     for (const id of run.readingIds) {
-      const row = run.node.store.readings.get(id)!;
+      const row = (await run.node.store.readings.get(id))!;
       const [bytes, proofHash, timestamp, submitter] = await read<[readonly number[], Hex, bigint, Address]>("getResult", [row.proof_hash]);
       expect(sha256(Uint8Array.from(bytes))).to.equal(row.proof_hash);
       expect(proofHash).to.equal(row.proof_hash);
@@ -112,16 +112,16 @@ describe("forked devnet: proof commits", function () {
 
   it("fails a tampered ciphertext, a wrong leaf and a wrong root", async () => {
     const proofRun = runOf("proof");
-    const row = proofRun.node.store.readings.get(proofRun.readingIds[0]!)!;
+    const row = (await proofRun.node.store.readings.get(proofRun.readingIds[0]!))!;
     const tampered = Uint8Array.from(row.envelope);
     tampered[tampered.length - 1]! ^= 0x01;
     expect(await read<boolean>("isProofCommitted", [sha256(tampered)])).to.equal(false);
 
     const batchRun = runOf("batch");
-    const views = batchRun.readingIds.map((id) => batchRun.node.getReading(id));
+    const views = await Promise.all(batchRun.readingIds.map((id) => batchRun.node.getReading(id)));
     const v0 = views[0]!;
     const b = v0.batch!;
-    const tamperedLeaf = sha256(Uint8Array.from(batchRun.node.store.readings.get(v0.id)!.envelope, (x, i) => (i === 0 ? x ^ 1 : x)));
+    const tamperedLeaf = sha256(Uint8Array.from((await batchRun.node.store.readings.get(v0.id))!.envelope, (x, i) => (i === 0 ? x ^ 1 : x)));
     expect(await read<boolean>("verifyInclusion", [b.batch_id, tamperedLeaf, b.leaf_index, b.merkle_proof]), "tampered ciphertext").to.equal(false);
     const other = views.find((v) => v.batch!.batch_id === b.batch_id && v.id !== v0.id)!;
     expect(await read<boolean>("verifyInclusion", [b.batch_id, other.proof_hash, b.leaf_index, b.merkle_proof]), "wrong leaf").to.equal(false);
@@ -129,7 +129,7 @@ describe("forked devnet: proof commits", function () {
     expect(await read<boolean>("verifyInclusion", [otherBatch.batch_id, v0.proof_hash, b.leaf_index, b.merkle_proof]), "wrong root").to.equal(false);
 
     // And the verifier reports a tampered row as a mismatch.
-    const db = proofRun.node.store.db;
+    const db = proofRun.node.store.db!;
     db.prepare("UPDATE readings SET envelope = ? WHERE id = ?").run(Buffer.from(tampered), row.id);
     try {
       const report = await verifyReadings(proofRun.node.store, await clientsOf(fork, 1, f.address));
@@ -140,11 +140,11 @@ describe("forked devnet: proof commits", function () {
   });
 
   it("refuses to overwrite a committed proof, batch or result on the fork", async () => {
-    const p = runOf("proof").node.store.readings.get(runOf("proof").readingIds[0]!)!;
+    const p = (await runOf("proof").node.store.readings.get(runOf("proof").readingIds[0]!))!;
     expect(await revertName(writeAs(1, "commitProof", [p.proof_hash, toChainDeviceId(p.device_id)]))).to.equal("ProofAlreadyCommitted");
-    const b = runOf("batch").node.getReading(runOf("batch").readingIds[0]!).batch!;
+    const b = (await runOf("batch").node.getReading(runOf("batch").readingIds[0]!)).batch!;
     expect(await revertName(writeAs(2, "commitBatch", [b.batch_id, keccak256(stringToHex("other root")), 1]))).to.equal("BatchAlreadyCommitted");
-    const l = runOf("legacy").node.store.readings.get(runOf("legacy").readingIds[0]!)!;
+    const l = (await runOf("legacy").node.store.readings.get(runOf("legacy").readingIds[0]!))!;
     expect(await revertName(writeAs(3, "submitResult", [l.proof_hash, [...toBytes("overwrite")], l.proof_hash]))).to.equal("ResultAlreadySubmitted");
     const [, submitter] = await read<[Hex, Address]>("getProof", [p.proof_hash]);
     expect(submitter.toLowerCase()).to.equal(runOf("proof").submitter.toLowerCase());
@@ -172,14 +172,14 @@ describe("forked devnet: proof commits", function () {
       const report = await node.verify();
       expect(report.mismatches).to.deep.equal([]);
       expect(report.verified).to.equal(3);
-      for (const id of ids) expect(Number(node.getReading(id).block_number)).to.be.greaterThan(Number(f.forkBlock));
+      for (const id of ids) expect(Number((await node.getReading(id)).block_number)).to.be.greaterThan(Number(f.forkBlock));
 
       const all = await pub.getContractEvents({ address: f.address, abi: mvpIoTProcessorAbi, eventName: "ProofCommitted", fromBlock: 0n, toBlock: "latest" });
       expect(all).to.have.length(9);
       expect(all.filter((l) => l.blockNumber! <= f.forkBlock)).to.have.length(6);
       // Order across readings is not a property (a proof may wait for its device's registration), membership is.
       const onFork = all.filter((l) => l.blockNumber! > f.forkBlock).map((l) => l.args.proof_hash!).sort();
-      expect(onFork).to.deep.equal(ids.map((id) => node.getReading(id).proof_hash).sort());
+      expect(onFork).to.deep.equal((await Promise.all(ids.map(async (id) => (await node.getReading(id)).proof_hash))).sort());
     } finally {
       await node.close();
     }

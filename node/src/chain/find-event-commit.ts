@@ -4,6 +4,7 @@
 import type { Address, PublicClient } from "viem";
 
 import { mvpIoTProcessorAbi } from "../../../contracts-stylus/artifacts/abi.js";
+import { gasUsedForL1 } from "./gas-used-for-l1.js";
 import type { FoundCommit } from "./types.js";
 
 type EventName = "DeviceRegistered" | "ProofCommitted" | "BatchCommitted" | "ResultSubmitted";
@@ -25,5 +26,5 @@ export async function findEventCommit(
   const log = logs[0];
   if (log === undefined || log.transactionHash === null || log.blockNumber === null) return undefined;
   const receipt = await client.getTransactionReceipt({ hash: log.transactionHash });
-  return { txHash: log.transactionHash, blockNumber: Number(log.blockNumber), gasUsed: Number(receipt.gasUsed) };
+  return { txHash: log.transactionHash, blockNumber: Number(log.blockNumber), gasUsed: Number(receipt.gasUsed), gasUsedForL1: gasUsedForL1(receipt) ?? null };
 }

@@ -67,7 +67,7 @@ export class TxSender {
    * tx hash before the broadcast when signing locally (after it otherwise);
    * persist it there.
    */
-  async send(call: ContractCall, { nonce, gas, fees }: { nonce: number; gas: bigint; fees: Fees }, onHash: (hash: Hex) => void): Promise<Hex> {
+  async send(call: ContractCall, { nonce, gas, fees }: { nonce: number; gas: bigint; fees: Fees }, onHash: (hash: Hex) => void | Promise<void>): Promise<Hex> {
     const { walletClient, publicClient, contractAddress } = this.#clients;
     const data = encodeFunctionData({ abi: mvpIoTProcessorAbi, functionName: call.functionName, args: call.args as never });
     const account = walletClient.account;
@@ -84,7 +84,7 @@ export class TxSender {
         maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
       });
       const hash = keccak256(raw);
-      onHash(hash);
+      await onHash(hash);
       await publicClient.sendRawTransaction({ serializedTransaction: raw });
       return hash;
     }
@@ -98,7 +98,7 @@ export class TxSender {
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
-    onHash(hash);
+    await onHash(hash);
     return hash;
   }
 

@@ -12,4 +12,6 @@ export interface FoundCommit {
   txHash: Hex;
   blockNumber: number;
   gasUsed: number;
+  /** The receipt's gasUsedForL1 on Arbitrum chains. */
+  gasUsedForL1?: number | null;
 }

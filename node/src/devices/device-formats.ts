@@ -63,15 +63,15 @@ export class DeviceFormats {
   }
 
   /** The operator registers a gateway (only with gateways on): a DID whose JWS may carry many readings. */
-  registerGateway(p: RegisterDidParameters): RegisteredDevice & { did: string } {
+  async registerGateway(p: RegisterDidParameters): Promise<RegisteredDevice & { did: string }> {
     if (!this.options.gateways) throw new GatewaysOffError();
-    return this.registerDid(p, true);
+    return await this.registerDid(p, true);
   }
 
   /** A gateway's signed batch: one signature check, then every reading through the shared ingest path. */
   async submitGatewayBatch(body: GatewaySubmission): Promise<IngestResult[]> {
     if (!this.options.gateways) throw new GatewaysOffError();
-    const checked = checkGatewayBatch(this.#registry, body, {
+    const checked = await checkGatewayBatch(this.#registry, body, {
       windowSec: this.options.jwsTimestampWindowSec,
       maxDataBytes: this.options.maxDataBytes,
       maxJwsChars: this.options.bodyLimit,
@@ -80,7 +80,7 @@ export class DeviceFormats {
   }
 
   /** The operator registers a JWS device by its DID. */
-  registerDid(p: RegisterDidParameters, gateway = false): RegisteredDevice & { did: string } {
+  async registerDid(p: RegisterDidParameters, gateway = false): Promise<RegisteredDevice & { did: string }> {
     const did = parseDeviceDid(p.did);
     const given = p.public_key === undefined ? undefined : hexToBytes(p.public_key);
     if (did.method === "key") {
@@ -89,11 +89,11 @@ export class DeviceFormats {
       if (given !== undefined && importJwsDeviceKey(did.alg, given).publicKeyHex !== key.publicKeyHex) {
         throw new ValidationError({ issues: [{ path: "public_key", message: "differs from the key the did:key names" }] });
       }
-      return this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", gateway, ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
+      return await this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", gateway, ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
     }
     if (given === undefined) throw new ValidationError({ issues: [{ path: "public_key", message: "a did:lcore device needs its public key (the DID is only a hash)" }] });
     const key = importJwsDeviceKey(p.alg ?? "ES256", given);
-    return this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", gateway, ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
+    return await this.#registry.registerJws({ did: p.did, key, enrolledBy: "operator", gateway, ...(p.owner_address === undefined ? {} : { owner_address: p.owner_address }) });
   }
 
   /** A JWS submission: authenticate, then the shared ingest path. A replayed signed payload is refused (409). */
@@ -113,18 +113,18 @@ export class DeviceFormats {
     return { ...result, did: body.did };
   }
 
-  registerM1(body: M1RegisterBody): { device: RegisteredDevice; created: boolean } {
+  registerM1(body: M1RegisterBody): Promise<{ device: RegisteredDevice; created: boolean }> {
     return this.#registry.registerM1({ device_id: body.device_id, ...(body.public_key === undefined ? {} : { label: body.public_key }) });
   }
 
   /** An M1 reading: unauthenticated; a repeat of (device, timestamp, data) answers with the first reading. */
-  submitM1(body: M1DataBody): Promise<AuthenticatedIngestResult> {
-    const device = this.#registry.get(body.device_id);
+  async submitM1(body: M1DataBody): Promise<AuthenticatedIngestResult> {
+    const device = this.#registry.cached(body.device_id) ?? (await this.#registry.get(body.device_id));
     if (device.format !== "m1") {
       throw new WrongDeviceFormatError({ deviceId: body.device_id, expected: device.format === "jws" ? "JWS (POST /api/device/submit)" : "signed readings (POST /device/data with counter and signature)" });
     }
     const data = m1DataBytes(body);
-    return this.#ingest.ingestAuthenticated({
+    return await this.#ingest.ingestAuthenticated({
       device,
       data,
       source: { format: "m1", authenticated: false, replayKey: m1ReplayKey(body.timestamp, data) },
@@ -136,7 +136,7 @@ export class DeviceFormats {
   async waitForCommitment(readingId: number): Promise<CommitmentState> {
     const deadline = Date.now() + this.options.deviceAnswerWaitMs;
     for (;;) {
-      const r = this.#store.readings.get(readingId)!;
+      const r = (await this.#store.readings.get(readingId))!;
       if (r.status === "committed" || r.status === "failed" || Date.now() >= deadline) return { status: r.status, tx_hash: r.tx_hash, block_number: r.block_number };
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

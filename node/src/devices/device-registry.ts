@@ -1,8 +1,11 @@
-// The device registry: SQLite rows plus an in-memory cache of each device's
+// The device registry: store rows plus an in-memory cache of each device's
 // imported key, last accepted counter and rate-limit bucket, so the ingest
-// hot path never parses a key or reads SQLite to authenticate. Native devices
-// sign with Ed25519; JWS devices (did:key / did:lcore) and the predecessor's
-// unsigned M1 devices have an identity row too (store.deviceFormats).
+// hot path never parses a key or reads the database to authenticate. Native
+// devices sign with Ed25519; JWS devices (did:key / did:lcore) and the
+// predecessor's unsigned M1 devices have an identity row too
+// (store.deviceFormats). The cached counter only screens early: the store's
+// persistReadings is the replay check that holds across instances sharing
+// one PostgreSQL.
 import { createHash, type KeyObject } from "node:crypto";
 
 import { getAddress, isAddress, type Address } from "viem";
@@ -72,7 +75,7 @@ export class DeviceRegistry {
   }
 
   /** Registers a device and queues its on-chain registration, in one transaction. */
-  register({ device_id, public_key, owner_address }: RegisterDeviceParameters): RegisteredDevice {
+  async register({ device_id, public_key, owner_address }: RegisterDeviceParameters): Promise<RegisteredDevice> {
     if (!DEVICE_ID_PATTERN.test(device_id)) {
       throw new ValidationError({ issues: [{ path: "device_id", message: "expected 1-32 characters of [A-Za-z0-9_.:-]" }] });
     }
@@ -88,22 +91,14 @@ export class DeviceRegistry {
       owner_address: getAddress(owner_address ?? this.#defaultOwner),
       registered_at: Date.now(),
     };
-    this.#store.transaction(() => {
-      if (this.#store.devices.get(device_id) !== undefined) throw new DeviceExistsError({ deviceId: device_id });
-      this.#store.devices.insert(row);
-      if (this.#registerOnChain) this.#store.outbox.enqueue("register_device", device_id, row.registered_at);
-    });
+    if (!(await this.#store.devices.register(row, this.#registerOnChain))) throw new DeviceExistsError({ deviceId: device_id });
     this.#cache.set(device_id, { deviceId: device_id, format: "native", publicKey: key, publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() });
     return { ...row, chain_status: "pending" };
   }
 
-  /** Inserts a non-native device (row, identity, on-chain registration) in one transaction. */
-  #insertWithIdentity(row: Omit<DeviceRow, "last_counter" | "chain_status" | "chain_tx_hash">, identity: DeviceIdentityRow): void {
-    this.#store.transaction(() => {
-      this.#store.devices.insert(row);
-      this.#store.deviceFormats.insertIdentity(identity);
-      if (this.#registerOnChain) this.#store.outbox.enqueue("register_device", row.device_id, row.registered_at);
-    });
+  /** Inserts a non-native device (row, identity, on-chain registration) atomically; false when its id or DID exists. */
+  async #insertWithIdentity(row: Omit<DeviceRow, "last_counter" | "chain_status" | "chain_tx_hash">, identity: DeviceIdentityRow): Promise<boolean> {
+    return await this.#store.deviceFormats.register(row, identity, this.#registerOnChain);
   }
 
   /**
@@ -111,14 +106,11 @@ export class DeviceRegistry {
    * the DID, since a DID is longer than an on-chain bytes32 id).
    * @throws DeviceExistsError when the DID is already registered
    */
-  registerJws({ did, key, enrolledBy, owner_address, gateway = false }: { did: string; key: DeviceKey; enrolledBy: "operator" | "open"; owner_address?: string; gateway?: boolean }): RegisteredDevice & { did: string } {
+  async registerJws({ did, key, enrolledBy, owner_address, gateway = false }: { did: string; key: DeviceKey; enrolledBy: "operator" | "open"; owner_address?: string; gateway?: boolean }): Promise<RegisteredDevice & { did: string }> {
     if (owner_address !== undefined && !isAddress(owner_address)) {
       throw new ValidationError({ issues: [{ path: "owner_address", message: "expected a 0x-prefixed 20-byte address" }] });
     }
     const device_id = deviceIdOfDid(did);
-    if (this.#store.deviceFormats.identityByDid(did) !== undefined || this.#store.devices.get(device_id) !== undefined) {
-      throw new DeviceExistsError({ deviceId: did });
-    }
     const row = {
       device_id,
       chain_device_id: toChainDeviceId(device_id),
@@ -127,7 +119,7 @@ export class DeviceRegistry {
       registered_at: Date.now(),
     };
     const format = gateway ? "gateway" : "jws";
-    this.#insertWithIdentity(row, { device_id, format, did, alg: key.alg, label: null, enrolled_by: enrolledBy });
+    if (!(await this.#insertWithIdentity(row, { device_id, format, did, alg: key.alg, label: null, enrolled_by: enrolledBy }))) throw new DeviceExistsError({ deviceId: did });
     const cached: CachedDevice = { deviceId: device_id, format, did, jwsKey: key, publicKey: key.keyObject, publicKeyHex: key.publicKeyHex, lastCounter: 0, tokens: this.#burst, refilledAt: Date.now() };
     this.#cache.set(device_id, cached);
     this.#didIndex.set(did, device_id);
@@ -139,15 +131,16 @@ export class DeviceRegistry {
    * signs with. Re-registering an M1 device is a no-op (`created: false`).
    * @throws WrongDeviceFormatError when the id belongs to a signing device
    */
-  registerM1({ device_id, label }: { device_id: string; label?: string }): { device: RegisteredDevice; created: boolean } {
+  async registerM1({ device_id, label }: { device_id: string; label?: string }): Promise<{ device: RegisteredDevice; created: boolean }> {
     if (!DEVICE_ID_PATTERN.test(device_id)) {
       throw new ValidationError({ issues: [{ path: "device_id", message: "expected 1-32 characters of [A-Za-z0-9_.:-]" }] });
     }
-    if (this.#store.devices.get(device_id) !== undefined) {
-      const identity = this.#store.deviceFormats.identity(device_id);
+    const existing = async () => {
+      const identity = await this.#store.deviceFormats.identity(device_id);
       if (identity?.format !== "m1") throw new WrongDeviceFormatError({ deviceId: device_id, expected: identity === undefined ? "signed readings (POST /device/data with counter and signature)" : "a JWS (/api/device/submit or /api/gateway/submit)" });
-      return { device: this.describe(device_id), created: false };
-    }
+      return { device: await this.describe(device_id), created: false };
+    };
+    if ((await this.#store.devices.get(device_id)) !== undefined) return await existing();
     const row = {
       device_id,
       chain_device_id: toChainDeviceId(device_id),
@@ -155,49 +148,73 @@ export class DeviceRegistry {
       owner_address: getAddress(this.#defaultOwner),
       registered_at: Date.now(),
     };
-    this.#insertWithIdentity(row, { device_id, format: "m1", did: null, alg: null, label: label ?? null, enrolled_by: "m1" });
+    // Registered meanwhile (another request or instance): answer as a repeat.
+    if (!(await this.#insertWithIdentity(row, { device_id, format: "m1", did: null, alg: null, label: label ?? null, enrolled_by: "m1" }))) return await existing();
     return { device: { ...row, chain_status: "pending" }, created: true };
   }
 
-  /** The JWS device a DID names, if registered. */
-  byDid(did: string): CachedDevice | undefined {
-    let deviceId = this.#didIndex.get(did);
-    if (deviceId === undefined) {
-      deviceId = this.#store.deviceFormats.identityByDid(did)?.device_id;
-      if (deviceId === undefined) return undefined;
-      this.#didIndex.set(did, deviceId);
-    }
-    return this.get(deviceId);
+  /** The JWS device a DID names, if registered (from the cache when it is there: no await on the hot path). */
+  byDid(did: string): CachedDevice | undefined | Promise<CachedDevice | undefined> {
+    const known = this.#didIndex.get(did);
+    const hit = known === undefined ? undefined : this.#cache.get(known);
+    if (hit !== undefined) return hit;
+    return (async () => {
+      let deviceId = known;
+      if (deviceId === undefined) {
+        deviceId = (await this.#store.deviceFormats.identityByDid(did))?.device_id;
+        if (deviceId === undefined) return undefined;
+        this.#didIndex.set(did, deviceId);
+      }
+      return await this.get(deviceId);
+    })();
   }
 
-  /** The cached device (loaded from SQLite on first use). @throws UnknownDeviceError */
-  get(deviceId: string): CachedDevice {
+  /** The cached device, if it is cached (the hot path: no await). */
+  cached(deviceId: string): CachedDevice | undefined {
+    return this.#cache.get(deviceId);
+  }
+
+  /** The cached device (loaded from the store on first use). @throws UnknownDeviceError */
+  async get(deviceId: string): Promise<CachedDevice> {
     let d = this.#cache.get(deviceId);
     if (d === undefined) {
-      const row = this.#store.devices.get(deviceId);
+      const row = await this.#store.devices.get(deviceId);
       if (row === undefined) throw new UnknownDeviceError({ deviceId });
-      const identity = this.#store.deviceFormats.identity(deviceId);
+      const identity = await this.#store.deviceFormats.identity(deviceId);
       const common = { deviceId, publicKeyHex: row.public_key, lastCounter: row.last_counter, tokens: this.#burst, refilledAt: Date.now() };
-      if (identity === undefined) d = { ...common, format: "native", publicKey: importDevicePublicKey(row.public_key) };
-      else if (identity.format === "m1") d = { ...common, format: "m1", publicKey: undefined };
+      let loaded: CachedDevice;
+      if (identity === undefined) loaded = { ...common, format: "native", publicKey: importDevicePublicKey(row.public_key) };
+      else if (identity.format === "m1") loaded = { ...common, format: "m1", publicKey: undefined };
       else {
         const jwsKey = importJwsDeviceKey(identity.alg!, Buffer.from(row.public_key, "hex"));
-        d = { ...common, format: identity.format, did: identity.did!, jwsKey, publicKey: jwsKey.keyObject };
+        loaded = { ...common, format: identity.format, did: identity.did!, jwsKey, publicKey: jwsKey.keyObject };
       }
+      // Another caller may have loaded it during the awaits: keep the one already cached.
+      d = this.#cache.get(deviceId) ?? loaded;
       this.#cache.set(deviceId, d);
     }
     return d;
   }
 
-  /** Re-reads the persisted counter (after a failed write). */
-  reloadCounter(deviceId: string): void {
+  /**
+   * After a failed or refused write the cached counter may be ahead of (or,
+   * with other instances, behind) the database: re-read it from the store.
+   * When the store does not answer, the device leaves the cache and is loaded
+   * again on its next reading.
+   */
+  async reloadCounter(deviceId: string): Promise<void> {
     const d = this.#cache.get(deviceId);
-    const row = this.#store.devices.get(deviceId);
-    if (d !== undefined && row !== undefined) d.lastCounter = row.last_counter;
+    if (d === undefined) return;
+    try {
+      const row = await this.#store.devices.get(deviceId);
+      if (row !== undefined) d.lastCounter = row.last_counter;
+    } catch {
+      this.#cache.delete(deviceId);
+    }
   }
 
-  describe(deviceId: string): RegisteredDevice {
-    const row = this.#store.devices.get(deviceId);
+  async describe(deviceId: string): Promise<RegisteredDevice> {
+    const row = await this.#store.devices.get(deviceId);
     if (row === undefined) throw new UnknownDeviceError({ deviceId });
     return {
       device_id: row.device_id,

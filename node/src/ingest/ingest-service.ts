@@ -1,9 +1,11 @@
 // The ingest hot path: authenticate a signed reading (device known, counter
 // fresh, Ed25519 signature, rate), encrypt it into an envelope, hash it, and
-// persist it with its outbox row. Readings arriving in the same event-loop
-// turn are written in one SQLite transaction (group commit); a caller's
-// promise resolves only after its row is durable, so a 202 never covers data
-// that could be lost.
+// persist it with its outbox row. Readings arriving while the previous write
+// is in flight are written together in one transaction (group commit: one
+// write at a time, so a device's counters reach the store in order); a
+// caller's promise resolves only after its row is durable, so a 202 never
+// covers data that could be lost. The store's persistReadings re-checks each
+// counter against the database (the replay check shared by all instances).
 import { DeviceRateLimitedError, ReplayedCounterError, BadSignatureError } from "../errors/device.js";
 import { ValidationError } from "../errors/request.js";
 import { ReplayedPayloadError, WrongDeviceFormatError } from "../errors/device-formats.js";
@@ -17,6 +19,7 @@ import type { CryptoPool } from "./crypto-pool.js";
 import type { CryptoJob } from "./crypto-worker.js";
 import type { Store } from "../store/index.js";
 import type { CommitMode, NewReading } from "../store/readings-repository.js";
+import type { PersistOutcome } from "../store/types.js";
 import type { Hex } from "viem";
 
 export interface IngestResult {
@@ -62,6 +65,12 @@ export type AuthenticatedIngestResult = IngestResult & { replayed: boolean };
 interface Pending {
   row: NewReading;
   source?: ReadingSource;
+  /** Who a duplicate replay key is reported for (the DID when there is one). */
+  replayId?: string;
+  /** Node-assigned counters: the row sealed again under another counter. */
+  reseal?: (counter: number) => NewReading;
+  /** Times this row was resealed after the store refused its counter. */
+  attempts?: number;
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
 }
@@ -87,6 +96,8 @@ export class IngestService {
   readonly #hooks: IngestHooks;
   #queue: Pending[] = [];
   #scheduled = false;
+  /** The write in flight (one at a time). */
+  #writing: Promise<void> | undefined;
   readonly #pool: CryptoPool | undefined;
   #dispatchQueue: Dispatch[] = [];
   #dispatchScheduled = false;
@@ -103,7 +114,7 @@ export class IngestService {
   }
 
   /** The checks that need no crypto: shape, size, device, counter freshness. */
-  #precheck(reading: SignedReading): CachedDevice {
+  #precheck(reading: SignedReading, device: CachedDevice): CachedDevice {
     const { device_id, counter, data } = reading;
     const encoding = reading.encoding ?? "utf8";
     if (!Number.isSafeInteger(counter) || counter < 1) {
@@ -113,9 +124,8 @@ export class IngestService {
     if (size > this.#options.maxDataBytes) {
       throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${size}` }] });
     }
-    const device = this.#devices.get(device_id);
     if (device.format !== "native") {
-      throw new WrongDeviceFormatError({ deviceId: device_id, expected: device.format === "jws" ? "JWS (POST /api/device/submit)" : "the M1 compat API (POST /device/data {device_id, data, timestamp})" });
+      throw new WrongDeviceFormatError({ deviceId: device_id, expected: device.format === "m1" ? "the M1 compat API (POST /device/data {device_id, data, timestamp})" : "JWS (POST /api/device/submit)" });
     }
     if (counter <= device.lastCounter) {
       throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
@@ -135,10 +145,10 @@ export class IngestService {
   }
 
   /** Authenticates and encrypts; throws the 4xx errors; returns the row to persist. */
-  #prepare(reading: SignedReading, now: number): NewReading {
+  #prepare(reading: SignedReading, cached: CachedDevice, now: number): NewReading {
     const { device_id, counter, data, signature } = reading;
     const encoding = reading.encoding ?? "utf8";
-    const device = this.#precheck(reading);
+    const device = this.#precheck(reading, cached);
     const bytes = Buffer.from(data, encoding);
     if (!verifyReadingSignature({ publicKey: device.publicKey!, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
       throw new BadSignatureError({ deviceId: device_id, counter });
@@ -159,26 +169,25 @@ export class IngestService {
     };
   }
 
-  #persist(rows: readonly NewReading[], sources?: readonly (ReadingSource | undefined)[]): number[] {
-    const s = this.#store;
+  #persist(batch: readonly Pending[]): Promise<PersistOutcome[]> {
     const kind = this.#options.mode === "proof" ? "commit_proof" : this.#options.mode === "legacy" ? "submit_result" : undefined;
-    return s.transaction(() => {
-      const ids: number[] = [];
-      const counters = new Map<string, number>();
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const id = s.readings.insert(row);
-        ids.push(id);
-        const source = sources?.[i];
-        if (source !== undefined) {
-          s.deviceFormats.insertSource({ reading_id: id, device_id: row.device_id, format: source.format, authenticated: source.authenticated ? 1 : 0, replay_key: source.replayKey });
-        }
-        if (kind !== undefined) s.outbox.enqueue(kind, String(id), row.received_at);
-        counters.set(row.device_id, Math.max(counters.get(row.device_id) ?? 0, row.counter));
-      }
-      for (const [deviceId, counter] of counters) s.devices.raiseCounter(deviceId, counter);
-      return ids;
-    });
+    const rows = batch.map((p) => p.row);
+    if (!batch.some((p) => p.source !== undefined)) return this.#store.readings.persistReadings(rows, kind);
+    const sources = batch.map((p) =>
+      p.source === undefined ? undefined : { format: p.source.format, authenticated: p.source.authenticated ? (1 as const) : (0 as const), replay_key: p.source.replayKey },
+    );
+    return this.#store.readings.persistReadings(rows, kind, sources);
+  }
+
+  /** The refusal of a reading the store found replayed (another instance took its counter). */
+  #replayed(row: NewReading): ReplayedCounterError {
+    this.#hooks.onRefused?.("REPLAYED_COUNTER");
+    return new ReplayedCounterError({ deviceId: row.device_id, counter: row.counter, lastCounter: row.counter });
+  }
+
+  /** The device from the cache, or loaded (then cached) from the store. */
+  #device(deviceId: string): CachedDevice | Promise<CachedDevice> {
+    return this.#devices.cached(deviceId) ?? this.#devices.get(deviceId);
   }
 
   /**
@@ -186,10 +195,24 @@ export class IngestService {
    * for commit); rejects with a typed 4xx error for bad input.
    */
   ingest(reading: SignedReading): Promise<IngestResult> {
-    if (this.#pool !== undefined) return this.#ingestPooled(reading);
+    const device = this.#device(reading.device_id);
+    if (device instanceof Promise) {
+      return device.then(
+        (d) => this.#ingestWith(reading, d),
+        (error: unknown) => {
+          this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+          throw error;
+        },
+      );
+    }
+    return this.#ingestWith(reading, device);
+  }
+
+  #ingestWith(reading: SignedReading, device: CachedDevice): Promise<IngestResult> {
+    if (this.#pool !== undefined) return this.#ingestPooled(reading, device);
     let row: NewReading;
     try {
-      row = this.#prepare(reading, Date.now());
+      row = this.#prepare(reading, device, Date.now());
     } catch (error) {
       this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
       return Promise.reject(error);
@@ -207,7 +230,9 @@ export class IngestService {
   /**
    * The shared path of the non-native formats after authentication: replay
    * check, rate limit, a node-assigned counter, then the same envelope, group
-   * commit and outbox as a native reading. Resolves once durable.
+   * commit and outbox as a native reading. Resolves once durable. The store
+   * refuses a replay key already stored (by any instance) in the same
+   * transaction that would insert the reading.
    */
   ingestAuthenticated(reading: AuthenticatedReading): Promise<AuthenticatedIngestResult> {
     const { device, data, source } = reading;
@@ -216,24 +241,48 @@ export class IngestService {
       if (data.length > this.#options.maxDataBytes) {
         throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${data.length}` }] });
       }
+      if (reading.onReplay === "refuse") return this.#queueAuthenticated(reading, key);
+      // M1 clients retry blindly: a stored repeat is answered with the first reading before it takes a token or a counter.
+      return this.#store.deviceFormats.readingByReplayKey(device.deviceId, source.replayKey).then(async (existing) => {
+        if (existing === undefined) return await this.#existingOnDuplicate(this.#queueAuthenticated(reading, key), device.deviceId, source.replayKey);
+        return await this.#existing(existing);
+      });
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
+  }
+
+  async #existing(readingId: number): Promise<AuthenticatedIngestResult> {
+    const row = await this.#store.readings.get(readingId);
+    if (row === undefined) throw new Error(`reading ${readingId} is gone from the store`);
+    return { ...resultOf(row, row.id), replayed: true };
+  }
+
+  /** "return-existing": a payload the store found already accepted (by another request or instance) answers with that reading. */
+  async #existingOnDuplicate(queued: Promise<AuthenticatedIngestResult>, deviceId: string, replayKey: string): Promise<AuthenticatedIngestResult> {
+    try {
+      return await queued;
+    } catch (error) {
+      if (!(error instanceof ReplayedPayloadError)) throw error;
+      const existing = await this.#store.deviceFormats.readingByReplayKey(deviceId, replayKey);
+      if (existing === undefined) throw error;
+      return await this.#existing(existing);
+    }
+  }
+
+  #queueAuthenticated(reading: AuthenticatedReading, key: string): Promise<AuthenticatedIngestResult> {
+    const { device, data, source } = reading;
+    try {
       const inFlight = this.#inFlight.get(key);
-      const existing = inFlight === undefined ? this.#store.deviceFormats.readingByReplayKey(device.deviceId, source.replayKey) : undefined;
-      if (inFlight !== undefined || existing !== undefined) {
+      if (inFlight !== undefined) {
         if (reading.onReplay === "refuse") throw new ReplayedPayloadError({ deviceId: device.did ?? device.deviceId });
-        if (inFlight !== undefined) return inFlight.then((r) => ({ ...r, replayed: true }));
-        const row = this.#store.readings.get(existing!)!;
-        return Promise.resolve({ ...resultOf(row, row.id), replayed: true });
+        return inFlight.then((r) => ({ ...r, replayed: true }));
       }
       const now = Date.now();
       this.#takeToken(device, now);
-      const counter = device.lastCounter + 1;
-      device.lastCounter = counter;
-      const keys = this.#keyring.current;
-      const envelope = sealEnvelope({ keys, deviceId: device.deviceId, counter, plaintext: data, engine: this.#options.engine });
-      data.fill(0);
-      const row: NewReading = { device_id: device.deviceId, counter, key_id: keys.keyIdHex, envelope, proof_hash: proofHashOf(envelope), mode: this.#options.mode, received_at: now };
       const promise = new Promise<IngestResult>((resolve, reject) => {
-        this.#queue.push({ row, source, resolve, reject });
+        this.#queue.push({ ...this.#sealed(device, data, now), source, replayId: device.did ?? device.deviceId, resolve, reject });
         if (this.#queue.length >= this.#options.maxGroup) this.#flush();
         else if (!this.#scheduled) {
           this.#scheduled = true;
@@ -241,7 +290,10 @@ export class IngestService {
         }
       });
       this.#inFlight.set(key, promise);
-      const forget = () => this.#inFlight.delete(key);
+      const forget = () => {
+        this.#inFlight.delete(key);
+        data.fill(0);
+      };
       promise.then(forget, forget);
       return promise.then((r) => ({ ...r, replayed: false }));
     } catch (error) {
@@ -251,33 +303,48 @@ export class IngestService {
   }
 
   /**
-   * A gateway's signed batch after its one signature verified: the batch is
-   * checked for replay once, takes one rate-limit token, and its readings get
-   * consecutive counters and go through the same envelope, group commit and
-   * outbox as every other reading. Resolves once all are durable.
+   * A node-assigned counter's row and how to seal it again under a new
+   * counter (another instance on the same database may have taken this one:
+   * the store answers "replayed", the counter is reloaded and the row resealed).
+   * The caller wipes `data` once the row is settled.
+   */
+  #sealed(device: CachedDevice, data: Buffer, now: number): Pick<Pending, "row" | "reseal"> {
+    const reseal = (counter: number): NewReading => {
+      const keys = this.#keyring.current;
+      const envelope = sealEnvelope({ keys, deviceId: device.deviceId, counter, plaintext: data, engine: this.#options.engine });
+      return { device_id: device.deviceId, counter, key_id: keys.keyIdHex, envelope, proof_hash: proofHashOf(envelope), mode: this.#options.mode, received_at: now };
+    };
+    return { row: reseal(++device.lastCounter), reseal };
+  }
+
+  /**
+   * A gateway's signed batch after its one signature verified: it takes one
+   * rate-limit token, and its readings get consecutive counters and go
+   * through the same envelope, group commit and outbox as every other
+   * reading, each with the replay key `batchKey:i` (a batch sent again is
+   * refused by the store, on any instance). Resolves once all are durable.
    */
   ingestGatewayBatch(gateway: CachedDevice, readings: readonly Buffer[], batchKey: string): Promise<IngestResult[]> {
     try {
       const firstKey = `${batchKey}:0`;
-      if (this.#inFlight.has(`${gateway.deviceId}\u0000${firstKey}`) || this.#store.deviceFormats.readingByReplayKey(gateway.deviceId, firstKey) !== undefined) {
-        throw new ReplayedPayloadError({ deviceId: gateway.did ?? gateway.deviceId });
-      }
+      const marker = `${gateway.deviceId}\u0000${firstKey}`;
+      if (this.#inFlight.has(marker)) throw new ReplayedPayloadError({ deviceId: gateway.did ?? gateway.deviceId });
       const now = Date.now();
       this.#takeToken(gateway, now);
-      const keys = this.#keyring.current;
-      const promises = readings.map((data, i) => {
-        const counter = ++gateway.lastCounter;
-        const envelope = sealEnvelope({ keys, deviceId: gateway.deviceId, counter, plaintext: data, engine: this.#options.engine });
-        data.fill(0);
-        const row: NewReading = { device_id: gateway.deviceId, counter, key_id: keys.keyIdHex, envelope, proof_hash: proofHashOf(envelope), mode: this.#options.mode, received_at: now };
-        return new Promise<IngestResult>((resolve, reject) => {
-          this.#queue.push({ row, source: { format: "gateway", authenticated: true, replayKey: `${batchKey}:${i}` }, resolve, reject });
-        });
-      });
-      const marker = `${gateway.deviceId}\u0000${firstKey}`;
+      const promises = readings.map(
+        (data, i) =>
+          new Promise<IngestResult>((resolve, reject) => {
+            this.#queue.push({ ...this.#sealed(gateway, data, now), source: { format: "gateway", authenticated: true, replayKey: `${batchKey}:${i}` }, replayId: gateway.did ?? gateway.deviceId, resolve, reject });
+          }),
+      );
       const all = Promise.all(promises);
-      this.#inFlight.set(marker, all.then((r) => r[0]!));
-      const forget = () => this.#inFlight.delete(marker);
+      const first = all.then((r) => r[0]!);
+      first.catch(() => undefined); // a refused batch is reported through `all`
+      this.#inFlight.set(marker, first);
+      const forget = () => {
+        this.#inFlight.delete(marker);
+        for (const data of readings) data.fill(0);
+      };
       all.then(forget, forget);
       this.#flush();
       return all;
@@ -288,17 +355,28 @@ export class IngestService {
   }
 
   /**
-   * Accepts many readings in one transaction (a gateway's upload); returns one
-   * outcome per reading, in order. Refused readings do not stop the others.
+   * Accepts many readings (a gateway's upload), written in one group
+   * transaction with whatever else is queued; returns one outcome per
+   * reading, in order. Refused readings do not stop the others.
    */
-  ingestMany(readings: readonly SignedReading[]): ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] {
+  async ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]> {
+    const devices = new Map<string, CachedDevice | Error>();
+    for (const id of new Set(readings.map((r) => r.device_id))) {
+      try {
+        devices.set(id, await this.#device(id));
+      } catch (error) {
+        devices.set(id, error as Error);
+      }
+    }
     const now = Date.now();
     const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
     const rows: NewReading[] = [];
     const slots: number[] = [];
     for (const reading of readings) {
       try {
-        rows.push(this.#prepare(reading, now));
+        const device = devices.get(reading.device_id)!;
+        if (device instanceof Error) throw device;
+        rows.push(this.#prepare(reading, device, now));
         slots.push(outcomes.length);
         outcomes.push({ ok: false, error: undefined });
       } catch (error) {
@@ -307,26 +385,21 @@ export class IngestService {
       }
     }
     if (rows.length === 0) return outcomes;
-    let ids: number[];
-    try {
-      ids = this.#persist(rows);
-    } catch (error) {
-      for (const row of rows) this.#devices.reloadCounter(row.device_id);
-      for (const slot of slots) outcomes[slot] = { ok: false, error };
-      return outcomes;
-    }
-    rows.forEach((row, i) => {
-      outcomes[slots[i]!] = { ok: true, result: resultOf(row, ids[i]!) };
+    // Through the one group writer, so these rows and single ingests reach the store in arrival order.
+    const pending = rows.map((row) => new Promise<IngestResult>((resolve, reject) => this.#queue.push({ row, resolve, reject })));
+    this.#flush();
+    const settled = await Promise.allSettled(pending);
+    settled.forEach((o, i) => {
+      outcomes[slots[i]!] = o.status === "fulfilled" ? { ok: true, result: o.value } : { ok: false, error: o.reason as unknown };
     });
-    this.#hooks.onAccepted?.(rows.length);
     return outcomes;
   }
 
   /** Pool path: precheck here, verify + seal on a worker (same worker per device, so order holds), finish here. */
-  #ingestPooled(reading: SignedReading): Promise<IngestResult> {
+  #ingestPooled(reading: SignedReading, cached: CachedDevice): Promise<IngestResult> {
     let device: CachedDevice;
     try {
-      device = this.#precheck(reading);
+      device = this.#precheck(reading, cached);
     } catch (error) {
       this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
       return Promise.reject(error);
@@ -388,31 +461,63 @@ export class IngestService {
     });
   }
 
-  /** Writes everything queued now (also called on close). */
-  flush(): void {
+  /** Writes everything queued now and waits for it (also called on close). */
+  async flush(): Promise<void> {
     this.#flush();
+    while (this.#writing !== undefined) await this.#writing;
   }
 
+  /** Starts a group write unless one is in flight (that one writes the queue again when it ends). */
   #flush(): void {
     this.#scheduled = false;
+    if (this.#writing !== undefined || this.#queue.length === 0) return;
     const batch = this.#queue;
-    if (batch.length === 0) return;
     this.#queue = [];
-    let ids: number[];
+    this.#writing = this.#write(batch).finally(() => {
+      this.#writing = undefined;
+      if (this.#queue.length > 0) this.#flush();
+    });
+  }
+
+  async #write(batch: Pending[]): Promise<void> {
+    let ids: PersistOutcome[];
     try {
-      ids = this.#persist(
-        batch.map((p) => p.row),
-        batch.map((p) => p.source),
-      );
+      ids = await this.#persist(batch);
     } catch (error) {
-      for (const p of batch) this.#devices.reloadCounter(p.row.device_id);
+      for (const id of new Set(batch.map((p) => p.row.device_id))) await this.#devices.reloadCounter(id);
       for (const p of batch) p.reject(error);
       return;
     }
-    this.#hooks.onAccepted?.(batch.length);
-    batch.forEach((p, i) => p.resolve(resultOf(p.row, ids[i]!)));
+    let accepted = 0;
+    const refused = new Set<string>();
+    const retry: Pending[] = [];
+    batch.forEach((p, i) => {
+      const id = ids[i]!;
+      if (id === "replayed") {
+        refused.add(p.row.device_id);
+        if (p.reseal !== undefined && (p.attempts ?? 0) < MAX_RESEALS) retry.push(p);
+        else p.reject(this.#replayed(p.row));
+      } else if (id === "duplicate") {
+        this.#hooks.onRefused?.("REPLAYED_PAYLOAD");
+        p.reject(new ReplayedPayloadError({ deviceId: p.replayId ?? p.row.device_id }));
+      } else {
+        accepted++;
+        p.resolve(resultOf(p.row, id));
+      }
+    });
+    for (const id of refused) await this.#devices.reloadCounter(id);
+    // Node-assigned counters another instance took: the next counters after the stored one (written by the next group).
+    for (const p of retry) {
+      const device = this.#devices.cached(p.row.device_id);
+      if (device === undefined) p.reject(this.#replayed(p.row));
+      else this.#queue.push({ ...p, row: p.reseal!(++device.lastCounter), attempts: (p.attempts ?? 0) + 1 });
+    }
+    if (accepted > 0) this.#hooks.onAccepted?.(accepted);
   }
 }
+
+/** How many times a node-assigned counter is taken again after another instance took it. */
+const MAX_RESEALS = 3;
 
 /** A device's readings always go to the same worker, so their order is kept. */
 function workerOf(deviceId: string, size: number): number {

@@ -46,28 +46,28 @@ export interface ReadingView {
 const treeCache = new Map<string, ReturnType<typeof buildMerkleTree>>();
 const TREE_CACHE_SIZE = 32;
 
-function batchTree(store: Store, batchId: string): ReturnType<typeof buildMerkleTree> {
-  const key = `${store.db.name}:${batchId}`;
+async function batchTree(store: Store, batchId: string): Promise<ReturnType<typeof buildMerkleTree>> {
+  const key = `${store.name}:${batchId}`;
   let tree = treeCache.get(key);
   if (tree === undefined) {
-    tree = buildMerkleTree(store.readings.batchProofHashes(batchId) as Hex[]);
+    tree = buildMerkleTree((await store.readings.batchProofHashes(batchId)) as Hex[]);
     if (treeCache.size >= TREE_CACHE_SIZE) treeCache.delete(treeCache.keys().next().value!);
     treeCache.set(key, tree);
   }
   return tree;
 }
 
-export function viewReading(
+export async function viewReading(
   store: Store,
   id: number,
   { decrypt, keyring, engine }: { decrypt?: boolean; keyring?: Keyring; engine?: CryptoEngine } = {},
-): ReadingView {
-  const r = store.readings.get(id);
+): Promise<ReadingView> {
+  const r = await store.readings.get(id);
   if (r === undefined) throw new ReadingNotFoundError({ id });
   let batch: ReadingView["batch"] = null;
   if (r.batch_id !== null && r.leaf_index !== null) {
-    const b = store.batches.get(r.batch_id);
-    const tree = batchTree(store, r.batch_id);
+    const b = await store.batches.get(r.batch_id);
+    const tree = await batchTree(store, r.batch_id);
     batch = {
       batch_id: r.batch_id,
       root: tree.root,
@@ -80,9 +80,9 @@ export function viewReading(
   }
   const outboxRow =
     r.mode === "batch"
-      ? r.batch_id === null ? undefined : store.outbox.getByRef("commit_batch", r.batch_id)
-      : store.outbox.getByRef(r.mode === "proof" ? "commit_proof" : "submit_result", String(r.id));
-  const source = store.deviceFormats.source(r.id);
+      ? r.batch_id === null ? undefined : await store.outbox.getByRef("commit_batch", r.batch_id)
+      : await store.outbox.getByRef(r.mode === "proof" ? "commit_proof" : "submit_result", String(r.id));
+  const source = await store.deviceFormats.source(r.id);
   const view: ReadingView = {
     id: r.id,
     device_id: r.device_id,

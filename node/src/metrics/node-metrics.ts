@@ -1,8 +1,8 @@
-// Metrics: the predecessor's JSON fields (SPEC §2), computed from SQLite so
+// Metrics: the predecessor's JSON fields (SPEC §2), computed from the store so
 // they survive restarts, plus a Prometheus registry (prom-client) whose
-// gauges are filled from the same SQLite figures at scrape time and whose
-// counters count ingest outcomes since start.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+// gauges are filled from the same figures at scrape time and whose counters
+// and histograms count this instance's ingest and commit outcomes since start.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 import type { Store } from "../store/index.js";
 import type { MetricsFigures } from "../store/metrics-repository.js";
@@ -55,16 +55,16 @@ const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** di
  * daily_submission_rate = readings of the last 24 h, extrapolated while the
  * node has run less than a day.
  */
-export function metricsSnapshot(store: Store, { mode, chainOk, targets = DEFAULT_TARGETS, now = Date.now() }: {
+export async function metricsSnapshot(store: Store, { mode, chainOk, targets = DEFAULT_TARGETS, now = Date.now() }: {
   mode: string;
   chainOk: boolean;
   targets?: MetricsTargets;
   now?: number;
-}): MetricsSnapshot {
-  const f = store.metrics.figures(now);
+}): Promise<MetricsSnapshot> {
+  const f = await store.metrics.figures(now);
   const byFormat = { native: 0, jws: 0, gateway: 0, m1: 0 };
   let unauthenticated = 0;
-  for (const c of store.deviceFormats.counts()) {
+  for (const c of await store.deviceFormats.counts()) {
     byFormat[c.format] += c.n;
     if (c.authenticated === 0) unauthenticated += c.n;
   }
@@ -108,26 +108,52 @@ export interface PrometheusMetrics {
   registry: Registry;
   ingestAccepted: Counter;
   ingestRefused: Counter<"code">;
+  /** Transactions broadcast, by outbox kind. */
+  txSent: Counter<"kind">;
+  /** Outbox rows confirmed on chain, by kind. */
+  commitsConfirmed: Counter<"kind">;
+  /** Outbox rows given up on, by kind. */
+  commitsFailed: Counter<"kind">;
+  /** Seconds from an outbox row's creation (the reading's receipt, or its batch's close) to its confirmation. */
+  commitLatency: Histogram<"kind">;
+  /** Gas of the confirmed transactions of this instance, by kind (the DB-wide total is lcore_node_gas_used_total). */
+  commitGas: Counter<"kind">;
+  /** 1 while the database answers. */
+  databaseUp: Gauge;
+  /** Max fee per gas of the last round's sends, wei (cost per reading = gas per reading x this, at most). */
+  maxFeePerGas: Gauge;
 }
 
 /** A Prometheus registry whose gauges read the snapshot at scrape time. */
-export function createPrometheusMetrics(fresh: () => MetricsSnapshot, { defaultMetrics = true } = {}): PrometheusMetrics {
-  // One SQLite aggregate per scrape, not one per gauge.
-  let cached: { at: number; value: MetricsSnapshot } | undefined;
-  const snapshot = (): MetricsSnapshot => {
+export function createPrometheusMetrics(fresh: () => Promise<MetricsSnapshot>, { defaultMetrics = true } = {}): PrometheusMetrics {
+  // One database aggregate per scrape, not one per gauge.
+  let cached: { at: number; value: Promise<MetricsSnapshot> } | undefined;
+  const snapshot = (): Promise<MetricsSnapshot> => {
     const now = Date.now();
-    if (cached === undefined || now - cached.at > 250) cached = { at: now, value: fresh() };
+    if (cached === undefined || now - cached.at > 250) {
+      const value = fresh();
+      cached = { at: now, value };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
     return cached.value;
   };
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "lcore_node_process_" });
+  const databaseUp = new Gauge({ name: "lcore_node_database_up", help: "1 when the database answered the last scrape", registers: [registry] });
   const gauge = (name: string, help: string, pick: (s: MetricsSnapshot) => number) =>
     new Gauge({
       name,
       help,
       registers: [registry],
-      collect() {
-        this.set(pick(snapshot()));
+      async collect() {
+        try {
+          this.set(pick(await snapshot()));
+          databaseUp.set(1);
+        } catch {
+          databaseUp.set(0);
+        }
       },
     });
   gauge("lcore_node_runtime_hours", "Hours since the node database was first started", (s) => s.runtime_hours);
@@ -140,6 +166,7 @@ export function createPrometheusMetrics(fresh: () => MetricsSnapshot, { defaultM
   gauge("lcore_node_avg_latency_seconds", "Mean time from receipt to on-chain commitment", (s) => s.avg_latency_sec);
   gauge("lcore_node_outbox_queued", "Outbox rows waiting to be sent", (s) => s.node.outbox.queued);
   gauge("lcore_node_outbox_in_flight", "Outbox rows sent, not yet confirmed", (s) => s.node.outbox.sent);
+  gauge("lcore_node_outbox_failed", "Outbox rows given up on", (s) => s.node.outbox.failed);
   gauge("lcore_node_chain_ok", "1 when the chain answered the last round", (s) => (s.node.chain_ok ? 1 : 0));
   gauge("lcore_node_unauthenticated_readings", "Readings accepted without a device signature (--compat m1)", (s) => s.node.unauthenticated_readings);
   const byFormat = new Gauge({
@@ -147,12 +174,17 @@ export function createPrometheusMetrics(fresh: () => MetricsSnapshot, { defaultM
     help: "Readings persisted, by device format (native, jws, gateway, m1)",
     labelNames: ["format"] as const,
     registers: [registry],
-    collect() {
-      for (const [format, n] of Object.entries(snapshot().node.readings_by_format)) this.set({ format }, n);
+    async collect() {
+      try {
+        for (const [format, n] of Object.entries((await snapshot()).node.readings_by_format)) this.set({ format }, n);
+      } catch {
+        databaseUp.set(0);
+      }
     },
   });
   void byFormat;
   gauge("lcore_node_gas_used_total", "Gas used by the node's confirmed transactions", (s) => s.node.gas_used);
+  gauge("lcore_node_batches_committed", "Merkle batches committed on chain", (s) => s.node.committed_batches);
   const ingestAccepted = new Counter({ name: "lcore_node_ingest_accepted_total", help: "Readings accepted since start", registers: [registry] });
   const ingestRefused = new Counter({
     name: "lcore_node_ingest_refused_total",
@@ -160,5 +192,17 @@ export function createPrometheusMetrics(fresh: () => MetricsSnapshot, { defaultM
     labelNames: ["code"] as const,
     registers: [registry],
   });
-  return { registry, ingestAccepted, ingestRefused };
+  const byKind = { labelNames: ["kind"] as const, registers: [registry] };
+  const txSent = new Counter({ name: "lcore_node_tx_sent_total", help: "Transactions broadcast by this instance, by outbox kind", ...byKind });
+  const commitsConfirmed = new Counter({ name: "lcore_node_commits_confirmed_total", help: "Outbox rows this instance confirmed on chain, by kind", ...byKind });
+  const commitsFailed = new Counter({ name: "lcore_node_commits_failed_total", help: "Outbox rows this instance gave up on, by kind", ...byKind });
+  const commitGas = new Counter({ name: "lcore_node_commit_gas_total", help: "Gas of the transactions this instance confirmed, by kind", ...byKind });
+  const commitLatency = new Histogram({
+    name: "lcore_node_commit_latency_seconds",
+    help: "From an outbox row's creation (reading received, or batch closed) to its on-chain confirmation",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+    ...byKind,
+  });
+  const maxFeePerGas = new Gauge({ name: "lcore_node_max_fee_per_gas_wei", help: "Max fee per gas of the last round's transactions, wei", registers: [registry] });
+  return { registry, ingestAccepted, ingestRefused, txSent, commitsConfirmed, commitsFailed, commitLatency, commitGas, databaseUp, maxFeePerGas };
 }

@@ -1,7 +1,9 @@
 // Closes Merkle batches: when enough readings wait (size) or the oldest has
 // waited long enough (time), takes them in id order, builds the tree over
 // their proof hashes, stores the batch with each reading's leaf index and
-// queues one commitBatch, all in one SQLite transaction.
+// queues one commitBatch, atomically (store.batches.closeBatch: on
+// PostgreSQL the readings are taken FOR UPDATE SKIP LOCKED, so two instances
+// never put one reading in two batches).
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
 
 import { buildMerkleTree } from "../merkle/merkle-tree.js";
@@ -23,33 +25,24 @@ export function batchIdOf(root: Hex, count: number): Hex {
 }
 
 /** Returns the ids of the batches it closed. */
-export function closeBatches(store: Store, { batchSize, maxWaitMs, now = Date.now(), force = false, maxBatches = 16 }: CloseBatchesParameters): Hex[] {
+export async function closeBatches(store: Store, { batchSize, maxWaitMs, now = Date.now(), force = false, maxBatches = 16 }: CloseBatchesParameters): Promise<Hex[]> {
   const closed: Hex[] = [];
   for (let n = 0; n < maxBatches; n++) {
-    const waiting = store.readings.countUnbatched();
+    const waiting = await store.readings.countUnbatched();
     if (waiting === 0) break;
-    const oldest = store.readings.oldestUnbatchedAt();
+    const oldest = await store.readings.oldestUnbatchedAt();
     const due = waiting >= batchSize || force || (oldest !== null && now - oldest >= maxWaitMs);
     if (!due) break;
-    const id = store.transaction(() => {
-      const rows = store.readings.unbatched(batchSize);
-      if (rows.length === 0) return undefined;
-      const tree = buildMerkleTree(rows.map((r) => r.proof_hash as Hex));
-      const batchId = batchIdOf(tree.root, rows.length);
-      store.batches.insert({
-        batch_id: batchId,
-        root: tree.root,
-        count: rows.length,
-        first_reading_id: rows[0]!.id,
-        last_reading_id: rows[rows.length - 1]!.id,
-        created_at: now,
-      });
-      rows.forEach((r, i) => store.readings.assignBatch(r.id, batchId, i));
-      store.outbox.enqueue("commit_batch", batchId, now);
-      return batchId;
+    const id = await store.batches.closeBatch({
+      batchSize,
+      now,
+      build: (proofHashes) => {
+        const tree = buildMerkleTree(proofHashes as Hex[]);
+        return { batchId: batchIdOf(tree.root, proofHashes.length), root: tree.root };
+      },
     });
     if (id === undefined) break;
-    closed.push(id);
+    closed.push(id as Hex);
   }
   return closed;
 }

@@ -15,6 +15,7 @@
 import type { Hex, TransactionReceipt } from "viem";
 
 import { commitBatchCall, findBatchCommit, isBatchCommitted } from "../chain/commit-batch.js";
+import { gasUsedForL1 } from "../chain/gas-used-for-l1.js";
 import { commitProofCall, findProofCommit, isProofCommitted } from "../chain/commit-proof.js";
 import type { ChainClients } from "../chain/clients.js";
 import { findDeviceRegistration, isDeviceRegistered, registerDeviceCall } from "../chain/register-device.js";
@@ -49,6 +50,18 @@ export interface CommitterOptions {
   backoff: BackoffOptions;
   /** A sent transaction without receipt after this long is replaced (same nonce, higher fees). */
   stuckAfterMs: number;
+  /** PostgreSQL: a claim not renewed for this long lets another instance take the row over (renewed every round). */
+  leaseMs: number;
+}
+
+/** What the loop reports as it goes (Prometheus counters and histograms hang here). */
+export interface CommitterHooks {
+  onSent?(row: OutboxRow): void;
+  /** `latencyMs`: from the outbox row's creation to its confirmation. */
+  onConfirmed?(row: OutboxRow, receipt: { gasUsed: number }, latencyMs: number): void;
+  onFailed?(row: OutboxRow): void;
+  /** The fees of a round's sends (max fee per gas, wei). */
+  onFees?(maxFeePerGas: bigint): void;
 }
 
 export const DEFAULT_COMMITTER_OPTIONS: CommitterOptions = {
@@ -61,6 +74,7 @@ export const DEFAULT_COMMITTER_OPTIONS: CommitterOptions = {
   maxAttempts: 8,
   backoff: { baseMs: 250, maxMs: 15_000 },
   stuckAfterMs: 30_000,
+  leaseMs: 30_000,
 };
 
 export interface ChainStatus {
@@ -81,6 +95,7 @@ export class OutboxCommitter {
   readonly #sender: TxSender;
   readonly #options: CommitterOptions;
   readonly #log: Logger | undefined;
+  readonly #hooks: CommitterHooks;
   /** Fees and gas of each row's last broadcast (for replacements). */
   readonly #sent = new Map<number, { fees: Fees; gas: bigint }>();
   #timer: NodeJS.Timeout | undefined;
@@ -88,12 +103,13 @@ export class OutboxCommitter {
   #stopped = true;
   readonly chain: ChainStatus = { ok: true, lastOkAt: null, lastError: null };
 
-  constructor(store: Store, clients: ChainClients, options: Partial<CommitterOptions> = {}, log?: Logger) {
+  constructor(store: Store, clients: ChainClients, options: Partial<CommitterOptions> = {}, log?: Logger, hooks: CommitterHooks = {}) {
     this.#store = store;
     this.#clients = clients;
     this.#sender = new TxSender(clients);
     this.#options = { ...DEFAULT_COMMITTER_OPTIONS, ...options, backoff: { ...DEFAULT_COMMITTER_OPTIONS.backoff, ...options.backoff } };
     this.#log = log;
+    this.#hooks = hooks;
   }
 
   get options(): Readonly<CommitterOptions> {
@@ -138,13 +154,14 @@ export class OutboxCommitter {
    */
   async runOnce(now: number = Date.now()): Promise<boolean> {
     if (this.#options.mode === "batch") {
-      closeBatches(this.#store, { batchSize: this.#options.batchSize, maxWaitMs: this.#options.batchMaxWaitMs, now });
+      await closeBatches(this.#store, { batchSize: this.#options.batchSize, maxWaitMs: this.#options.batchMaxWaitMs, now });
     }
     try {
+      await this.#store.outbox.renewLeases(Date.now(), this.#options.leaseMs);
       await this.#checkInFlight();
       const sent = await this.#sendDue();
       this.#chainOk();
-      return sent > 0 || this.#store.outbox.inFlight().length > 0;
+      return sent > 0 || (await this.#store.outbox.inFlight()).length > 0;
     } catch (error) {
       if (!isUnreachable(error)) throw error;
       this.#chainDown(error);
@@ -160,13 +177,13 @@ export class OutboxCommitter {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (forceBatch && this.#options.mode === "batch") {
-        closeBatches(this.#store, { batchSize: this.#options.batchSize, maxWaitMs: 0, force: true, maxBatches: 1024 });
+        await closeBatches(this.#store, { batchSize: this.#options.batchSize, maxWaitMs: 0, force: true, maxBatches: 1024 });
       }
       await this.runOnce();
-      const c = this.#store.outbox.counts();
-      const unbatched = this.#options.mode === "batch" ? this.#store.readings.countUnbatched() : 0;
+      const c = await this.#store.outbox.counts();
+      const unbatched = this.#options.mode === "batch" ? await this.#store.readings.countUnbatched() : 0;
       if (c.queued === 0 && c.sent === 0 && unbatched === 0) return true;
-      const nextDue = this.#store.outbox.nextDueAt();
+      const nextDue = await this.#store.outbox.nextDueAt();
       const wait = c.sent > 0 ? 20 : Math.max(5, Math.min(500, (nextDue ?? Date.now()) - Date.now()));
       await new Promise((r) => setTimeout(r, wait));
     }
@@ -189,26 +206,26 @@ export class OutboxCommitter {
 
   // ---- building calls and reading chain state per kind ----
 
-  #call(row: OutboxRow): ContractCall | undefined {
+  async #call(row: OutboxRow): Promise<ContractCall | undefined> {
     const s = this.#store;
     switch (row.kind) {
       case "register_device": {
-        const d = s.devices.get(row.ref);
+        const d = await s.devices.get(row.ref);
         return d === undefined ? undefined : registerDeviceCall({ chainDeviceId: d.chain_device_id as Hex, owner: d.owner_address as Hex });
       }
       case "commit_proof": {
-        const r = s.readings.get(Number(row.ref));
-        const d = r === undefined ? undefined : s.devices.get(r.device_id);
+        const r = await s.readings.get(Number(row.ref));
+        const d = r === undefined ? undefined : await s.devices.get(r.device_id);
         return r === undefined || d === undefined
           ? undefined
           : commitProofCall({ proofHash: r.proof_hash as Hex, chainDeviceId: d.chain_device_id as Hex });
       }
       case "commit_batch": {
-        const b = s.batches.get(row.ref);
+        const b = await s.batches.get(row.ref);
         return b === undefined ? undefined : commitBatchCall({ batchId: b.batch_id as Hex, root: b.root as Hex, count: b.count });
       }
       case "submit_result": {
-        const r = s.readings.get(Number(row.ref));
+        const r = await s.readings.get(Number(row.ref));
         return r === undefined
           ? undefined
           : submitResultCall({ taskId: r.proof_hash as Hex, envelope: r.envelope, proofHash: r.proof_hash as Hex });
@@ -222,12 +239,12 @@ export class OutboxCommitter {
     const s = this.#store;
     switch (row.kind) {
       case "register_device": {
-        const id = s.devices.get(row.ref)!.chain_device_id as Hex;
+        const id = (await s.devices.get(row.ref))!.chain_device_id as Hex;
         if (!(await isDeviceRegistered(c, a, id))) return { committed: false };
         return { committed: true, found: await findDeviceRegistration(c, a, id) };
       }
       case "commit_proof": {
-        const p = s.readings.get(Number(row.ref))!.proof_hash as Hex;
+        const p = (await s.readings.get(Number(row.ref)))!.proof_hash as Hex;
         if (!(await isProofCommitted(c, a, p))) return { committed: false };
         return { committed: true, found: await findProofCommit(c, a, p) };
       }
@@ -236,7 +253,7 @@ export class OutboxCommitter {
         return { committed: true, found: await findBatchCommit(c, a, row.ref as Hex) };
       }
       case "submit_result": {
-        const p = s.readings.get(Number(row.ref))!.proof_hash as Hex;
+        const p = (await s.readings.get(Number(row.ref)))!.proof_hash as Hex;
         if (!(await isResultSubmitted(c, a, p))) return { committed: false };
         return { committed: true, found: await findResultSubmission(c, a, p) };
       }
@@ -244,53 +261,30 @@ export class OutboxCommitter {
   }
 
   /** Marks the row confirmed and writes the receipt into its reading / batch / device, in one transaction. */
-  #confirm(row: OutboxRow, found: FoundCommit): void {
-    const s = this.#store;
-    const receipt = { txHash: found.txHash, blockNumber: found.blockNumber, gasUsed: found.gasUsed, committedAt: Date.now() };
-    s.transaction(() => {
-      switch (row.kind) {
-        case "register_device":
-          s.devices.setChainStatus(row.ref, "registered", found.txHash);
-          break;
-        case "commit_proof":
-        case "submit_result":
-          s.readings.markCommitted(Number(row.ref), receipt);
-          break;
-        case "commit_batch":
-          s.batches.markCommitted(row.ref, receipt);
-          s.readings.markBatchCommitted(row.ref, receipt);
-          break;
-      }
-      s.outbox.markConfirmed(row.id);
-    });
+  async #confirm(row: OutboxRow, found: FoundCommit): Promise<void> {
+    const receipt = { txHash: found.txHash, blockNumber: found.blockNumber, gasUsed: found.gasUsed, gasUsedForL1: found.gasUsedForL1 ?? null, committedAt: Date.now() };
+    await this.#store.outbox.confirm(row, receipt);
     this.#sent.delete(row.id);
+    this.#hooks.onConfirmed?.(row, receipt, Date.now() - (row.created_at ?? Date.now()));
   }
 
   /** Back to the queue with backoff, or failed (reading / batch / device marked failed) after the retry budget. */
-  #retryOrFail(row: OutboxRow, error: string, countAttempt: boolean): void {
-    const s = this.#store;
+  async #retryOrFail(row: OutboxRow, error: string, countAttempt: boolean): Promise<void> {
     const attempts = row.attempts + (countAttempt ? 1 : 0);
     this.#sent.delete(row.id);
     if (countAttempt && attempts >= this.#options.maxAttempts) {
-      s.transaction(() => {
-        s.outbox.markFailed(row.id, error);
-        if (row.kind === "commit_proof" || row.kind === "submit_result") s.readings.markFailed(Number(row.ref));
-        if (row.kind === "commit_batch") {
-          s.batches.markFailed(row.ref);
-          s.readings.markBatchFailed(row.ref);
-        }
-        if (row.kind === "register_device") s.devices.setChainStatus(row.ref, "failed", null);
-      });
+      await this.#store.outbox.fail(row, error);
+      this.#hooks.onFailed?.(row);
       this.#log?.error({ kind: row.kind, ref: row.ref, attempts, err: error }, "outbox row failed for good");
       return;
     }
-    s.outbox.reschedule(row.id, error, Date.now() + backoffDelay(Math.max(1, attempts), this.#options.backoff), countAttempt);
+    await this.#store.outbox.reschedule(row.id, error, Date.now() + backoffDelay(Math.max(1, attempts), this.#options.backoff), countAttempt);
   }
 
   // ---- the two halves of a round ----
 
   async #checkInFlight(): Promise<void> {
-    const rows = this.#store.outbox.inFlight();
+    const rows = await this.#store.outbox.inFlight();
     if (rows.length === 0) return;
     const head = this.#options.confirmations > 1 ? await this.#sender.blockNumber() : undefined;
     // Receipts in parallel (bounded by maxInFlight rows), decisions in order.
@@ -309,11 +303,11 @@ export class OutboxCommitter {
       if (receipt !== undefined) {
         if (head !== undefined && head - receipt.blockNumber + 1n < BigInt(this.#options.confirmations)) continue;
         if (receipt.status === "success") {
-          this.#confirm(row, { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), gasUsed: Number(receipt.gasUsed) });
+          await this.#confirm(row, { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), gasUsed: Number(receipt.gasUsed), gasUsedForL1: gasUsedForL1(receipt) ?? null });
         } else {
           const state = await this.#onChain(row);
-          if (state.committed && state.found !== undefined) this.#confirm(row, state.found);
-          else this.#retryOrFail(row, `transaction ${receipt.transactionHash} reverted`, false);
+          if (state.committed && state.found !== undefined) await this.#confirm(row, state.found);
+          else await this.#retryOrFail(row, `transaction ${receipt.transactionHash} reverted`, false);
         }
         continue;
       }
@@ -324,12 +318,12 @@ export class OutboxCommitter {
   async #handleStuck(row: OutboxRow): Promise<void> {
     const state = await this.#onChain(row);
     if (state.committed && state.found !== undefined) {
-      this.#confirm(row, state.found);
+      await this.#confirm(row, state.found);
       return;
     }
-    const call = this.#call(row);
+    const call = await this.#call(row);
     if (call === undefined || row.nonce === null) {
-      this.#retryOrFail(row, "stuck transaction without nonce; sending again", false);
+      await this.#retryOrFail(row, "stuck transaction without nonce; sending again", false);
       return;
     }
     const previous = this.#sent.get(row.id);
@@ -342,14 +336,14 @@ export class OutboxCommitter {
         if (isUnreachable(error)) throw error;
         // Refused as a duplicate against the pending state: our transaction is in the mempool; keep waiting.
         if (revertErrorName(error) === DUPLICATE_ERROR[row.kind]) return;
-        this.#retryOrFail(row, `simulation refused: ${revertErrorName(error) ?? errorSummary(error)}`, true);
+        await this.#retryOrFail(row, `simulation refused: ${revertErrorName(error) ?? errorSummary(error)}`, true);
         return;
       }
     }
     try {
       const hashes = JSON.parse(row.tx_hashes) as Hex[];
       await this.#sender.send(call, { nonce: row.nonce, gas, fees }, (hash) => {
-        this.#store.outbox.addTxHash(row.id, [...hashes, hash]);
+        return this.#store.outbox.addTxHash(row.id, [...hashes, hash]);
       });
       this.#sent.set(row.id, { fees, gas });
       this.#log?.warn({ kind: row.kind, ref: row.ref, nonce: row.nonce }, "replaced a stuck transaction with higher fees");
@@ -358,32 +352,33 @@ export class OutboxCommitter {
       // Nonce already used (the old tx or another was mined) or the mempool
       // forgot it: the chain state above says not committed, so send anew.
       this.#sender.invalidateNonce();
-      this.#retryOrFail(row, `replacement failed: ${errorSummary(error)}`, false);
+      await this.#retryOrFail(row, `replacement failed: ${errorSummary(error)}`, false);
     }
   }
 
   /** True when the reading's device has a registration queued or in flight. */
-  #registrationPending(row: OutboxRow): boolean {
+  async #registrationPending(row: OutboxRow): Promise<boolean> {
     if (row.kind !== "commit_proof") return false;
-    const reading = this.#store.readings.get(Number(row.ref));
-    const reg = reading === undefined ? undefined : this.#store.outbox.getByRef("register_device", reading.device_id);
+    const reading = await this.#store.readings.get(Number(row.ref));
+    const reg = reading === undefined ? undefined : await this.#store.outbox.getByRef("register_device", reading.device_id);
     return reg !== undefined && (reg.status === "queued" || reg.status === "sent");
   }
 
   async #sendDue(): Promise<number> {
-    const room = this.#options.maxInFlight - this.#store.outbox.inFlight().length;
+    const room = this.#options.maxInFlight - (await this.#store.outbox.inFlight()).length;
     if (room <= 0) return 0;
-    const rows = this.#store.outbox.claimDue(Date.now(), room);
+    const rows = await this.#store.outbox.claimDue(Date.now(), room);
     if (rows.length === 0) return 0;
     const fees = await this.#sender.fees();
+    this.#hooks.onFees?.(fees.maxFeePerGas);
     // Simulations (gas estimates) in parallel: one round trip for the round, not one per row.
-    const calls = rows.map((row) => this.#call(row));
+    const calls = await Promise.all(rows.map((row) => this.#call(row)));
     const estimates = await Promise.allSettled(calls.map((call) => (call === undefined ? Promise.resolve(0n) : this.#sender.estimateGas(call))));
     let sent = 0;
     for (const [i, row] of rows.entries()) {
       const call = calls[i];
       if (call === undefined) {
-        this.#store.outbox.markFailed(row.id, `nothing stored for ${row.kind} ${row.ref}`);
+        await this.#store.outbox.markFailed(row.id, `nothing stored for ${row.kind} ${row.ref}`);
         continue;
       }
       const estimate = estimates[i]!;
@@ -394,21 +389,22 @@ export class OutboxCommitter {
         if (name === DUPLICATE_ERROR[row.kind]) {
           const state = await this.#onChain(row);
           if (state.found !== undefined) {
-            this.#confirm(row, state.found);
+            await this.#confirm(row, state.found);
             continue;
           }
           // Committed in the pending state only (an earlier broadcast of ours not yet mined): check again soon.
-          this.#retryOrFail(row, "already committed in the pending block; waiting for it", false);
+          await this.#retryOrFail(row, "already committed in the pending block; waiting for it", false);
           continue;
         }
         // commitProof before its device's registration is mined reverts RegistryUnknownDevice: wait without spending the budget.
-        this.#retryOrFail(row, `simulation refused: ${name ?? errorSummary(error)}`, !(name === "RegistryUnknownDevice" && this.#registrationPending(row)));
+        await this.#retryOrFail(row, `simulation refused: ${name ?? errorSummary(error)}`, !(name === "RegistryUnknownDevice" && (await this.#registrationPending(row))));
         continue;
       }
       const gas = estimate.value;
       const nonce = await this.#sender.takeNonce();
       try {
         await this.#sender.send(call, { nonce, gas, fees }, (hash) => this.#store.outbox.markSent(row.id, nonce, [hash]));
+        this.#hooks.onSent?.(row);
         this.#sent.set(row.id, { fees, gas });
         sent++;
       } catch (error) {
@@ -417,7 +413,7 @@ export class OutboxCommitter {
         // reach the chain, the next attempt is refused as a duplicate and confirmed.
         // Nonce races (another sender on this account, a dropped earlier tx) are not the row's fault: no attempt spent.
         const nonceRace = /nonce|already known|underpriced/i.test(errorSummary(error));
-        this.#retryOrFail(this.#store.outbox.get(row.id) ?? row, `broadcast failed: ${errorSummary(error)}`, !isUnreachable(error) && !nonceRace);
+        await this.#retryOrFail((await this.#store.outbox.get(row.id)) ?? row, `broadcast failed: ${errorSummary(error)}`, !isUnreachable(error) && !nonceRace);
         if (isUnreachable(error)) throw error;
       }
     }

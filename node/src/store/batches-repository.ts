@@ -12,6 +12,7 @@ export interface BatchRow {
   tx_hash: string | null;
   block_number: number | null;
   gas_used: number | null;
+  gas_used_for_l1: number | null;
   created_at: number;
   committed_at: number | null;
 }
@@ -22,7 +23,7 @@ export function createBatchesRepository(db: Db) {
   );
   const byId = db.prepare("SELECT * FROM batches WHERE batch_id = ?");
   const commit = db.prepare(
-    "UPDATE batches SET status = 'committed', tx_hash = ?, block_number = ?, gas_used = ?, committed_at = ? WHERE batch_id = ?",
+    "UPDATE batches SET status = 'committed', tx_hash = ?, block_number = ?, gas_used = ?, gas_used_for_l1 = ?, committed_at = ? WHERE batch_id = ?",
   );
   const fail = db.prepare("UPDATE batches SET status = 'failed' WHERE batch_id = ?");
   return {
@@ -33,7 +34,7 @@ export function createBatchesRepository(db: Db) {
       return byId.get(batchId) as BatchRow | undefined;
     },
     markCommitted(batchId: string, r: Receipt): void {
-      commit.run(r.txHash, r.blockNumber, r.gasUsed, r.committedAt, batchId);
+      commit.run(r.txHash, r.blockNumber, r.gasUsed, r.gasUsedForL1 ?? null, r.committedAt, batchId);
     },
     markFailed(batchId: string): void {
       fail.run(batchId);

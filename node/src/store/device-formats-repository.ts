@@ -1,6 +1,8 @@
-// SQL for the device formats beyond the native one: the identity of JWS and
-// M1 devices (DID, alg, enrolment) and, per reading, its format, whether it
-// was authenticated, and its replay key (one acceptance per signed payload).
+// SQLite SQL for the device formats beyond the native one: the identity of
+// JWS and M1 devices (DID, alg, enrolment) and, per reading, its format,
+// whether it was authenticated, and its replay key (one acceptance per signed
+// payload). sqlite-store.ts adapts it to the async DeviceFormatsRepo; the
+// PostgreSQL twin is in postgres/postgres-store.ts.
 import type { Db } from "./database.js";
 
 export type DeviceFormat = "jws" | "gateway" | "m1";

@@ -1,38 +1,42 @@
-// The store: one database handle and its repositories.
-import { createBatchesRepository } from "./batches-repository.js";
-import { openDatabase, type Db, type OpenDatabaseParameters } from "./database.js";
-import { createDeviceFormatsRepository } from "./device-formats-repository.js";
-import { createDevicesRepository } from "./devices-repository.js";
-import { createMetricsRepository } from "./metrics-repository.js";
-import { createOutboxRepository } from "./outbox-repository.js";
-import { createReadingsRepository } from "./readings-repository.js";
+// The store: SQLite (embedded default) or PostgreSQL (several instances on one
+// database), chosen by `databaseUrl`, behind the one NodeStore interface.
+// Each backend runs its own numbered migrations on open.
+import { openPostgresStore } from "./postgres/postgres-store.js";
+import { openSqliteStore, sqliteNodeStore } from "./sqlite-store.js";
+import type { NodeStore } from "./types.js";
 
-export interface Store {
-  db: Db;
-  devices: ReturnType<typeof createDevicesRepository>;
-  readings: ReturnType<typeof createReadingsRepository>;
-  batches: ReturnType<typeof createBatchesRepository>;
-  outbox: ReturnType<typeof createOutboxRepository>;
-  metrics: ReturnType<typeof createMetricsRepository>;
-  deviceFormats: ReturnType<typeof createDeviceFormatsRepository>;
-  /** Runs `fn` in one SQLite transaction. */
-  transaction<T>(fn: () => T): T;
-  close(): void;
+export type { NodeStore, StoreBackend, PersistOutcome } from "./types.js";
+export { openSqliteStore, type SqliteStore } from "./sqlite-store.js";
+
+/** The store's name kept for existing callers. */
+export type Store = NodeStore;
+
+export interface OpenStoreParameters {
+  /** SQLite file (or ":memory:"), used when no databaseUrl is given. */
+  path: string;
+  synchronous?: "NORMAL" | "FULL";
+  /** postgres://… selects PostgreSQL. */
+  databaseUrl?: string;
+  /** Who claims outbox rows (the submitter address). */
+  instanceId?: string;
+  /** PostgreSQL: how long an instance's claim holds without renewal. */
+  leaseMs?: number;
+  /** PostgreSQL: connections at most. */
+  poolSize?: number;
 }
 
-export function openStore(parameters: OpenDatabaseParameters): Store {
-  const db = openDatabase(parameters);
-  return {
-    db,
-    devices: createDevicesRepository(db),
-    readings: createReadingsRepository(db),
-    batches: createBatchesRepository(db),
-    outbox: createOutboxRepository(db),
-    metrics: createMetricsRepository(db),
-    deviceFormats: createDeviceFormatsRepository(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    close: () => {
-      if (db.open) db.close();
-    },
-  };
+/**
+ * Opens the store and migrates it. A PostgreSQL database that is wrong or
+ * unreachable throws DatabaseUrlError / DatabaseUnavailableError (one line).
+ */
+export async function openStore({ path, synchronous, databaseUrl, instanceId = "local", leaseMs, poolSize }: OpenStoreParameters): Promise<NodeStore> {
+  if (databaseUrl !== undefined && databaseUrl !== "") {
+    return await openPostgresStore({
+      url: databaseUrl,
+      instanceId,
+      ...(leaseMs === undefined ? {} : { leaseMs }),
+      ...(poolSize === undefined ? {} : { poolSize }),
+    });
+  }
+  return sqliteNodeStore(openSqliteStore({ path, ...(synchronous === undefined ? {} : { synchronous }) }), instanceId);
 }

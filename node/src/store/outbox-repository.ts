@@ -20,6 +20,9 @@ export interface OutboxRow {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /** PostgreSQL: the instance holding the row (its submitter address) and until when. */
+  claimed_by?: string | null;
+  lease_until?: number | null;
 }
 
 /** Registrations first: a proof commit needs its device on chain. */

@@ -17,6 +17,7 @@ export interface ReadingRow {
   tx_hash: string | null;
   block_number: number | null;
   gas_used: number | null;
+  gas_used_for_l1: number | null;
   received_at: number;
   committed_at: number | null;
 }
@@ -35,6 +36,8 @@ export interface Receipt {
   txHash: string;
   blockNumber: number;
   gasUsed: number;
+  /** The receipt's gasUsedForL1 on Arbitrum chains (the parent-chain share of gasUsed). */
+  gasUsedForL1?: number | null | undefined;
   committedAt: number;
 }
 
@@ -51,7 +54,7 @@ export function createReadingsRepository(db: Db) {
   const countUnbatched = db.prepare("SELECT COUNT(*) FROM readings WHERE mode = 'batch' AND batch_id IS NULL").pluck();
   const setBatch = db.prepare("UPDATE readings SET batch_id = ?, leaf_index = ?, status = 'batched' WHERE id = ?");
   const commitOne = db.prepare(
-    "UPDATE readings SET status = 'committed', tx_hash = ?, block_number = ?, gas_used = ?, committed_at = ? WHERE id = ? AND status != 'committed'",
+    "UPDATE readings SET status = 'committed', tx_hash = ?, block_number = ?, gas_used = ?, gas_used_for_l1 = ?, committed_at = ? WHERE id = ? AND status != 'committed'",
   );
   const commitBatch = db.prepare(
     "UPDATE readings SET status = 'committed', tx_hash = ?, block_number = ?, committed_at = ? WHERE batch_id = ? AND status != 'committed'",
@@ -89,7 +92,7 @@ export function createReadingsRepository(db: Db) {
       setBatch.run(batchId, leafIndex, id);
     },
     markCommitted(id: number, r: Receipt): void {
-      commitOne.run(r.txHash, r.blockNumber, r.gasUsed, r.committedAt, id);
+      commitOne.run(r.txHash, r.blockNumber, r.gasUsed, r.gasUsedForL1 ?? null, r.committedAt, id);
     },
     markBatchCommitted(batchId: string, r: Receipt): void {
       commitBatch.run(r.txHash, r.blockNumber, r.committedAt, batchId);

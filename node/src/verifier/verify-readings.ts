@@ -1,4 +1,4 @@
-// The verifier: re-checks SQLite against the chain. For every stored reading
+// The verifier: re-checks the store (SQLite or PostgreSQL) against the chain. For every stored reading
 // it recomputes the proof hash from the stored envelope, then checks the
 // chain: the proof record (proof mode), the batch root + Merkle inclusion,
 // locally and through the contract's verifyInclusion (batch mode), or the
@@ -54,8 +54,8 @@ export async function verifyReadings(
     if (p === undefined) {
       p = (async () => ({
         chain: await readBatch(client, { address, batchId: batchId as Hex }),
-        tree: buildMerkleTree(store.readings.batchProofHashes(batchId) as Hex[]),
-        stored: store.batches.get(batchId),
+        tree: buildMerkleTree((await store.readings.batchProofHashes(batchId)) as Hex[]),
+        stored: await store.batches.get(batchId),
       }))();
       batches.set(batchId, p);
     }
@@ -70,7 +70,7 @@ export async function verifyReadings(
       if (p.timestamp === 0n) return "proof hash not committed on chain";
       let chainId = deviceChainId.get(r.device_id);
       if (chainId === undefined) {
-        chainId = store.devices.get(r.device_id)?.chain_device_id ?? "";
+        chainId = (await store.devices.get(r.device_id))?.chain_device_id ?? "";
         deviceChainId.set(r.device_id, chainId);
       }
       if (p.deviceId.toLowerCase() !== chainId.toLowerCase()) return `chain records device ${p.deviceId}, SQLite ${chainId}`;
@@ -101,7 +101,7 @@ export async function verifyReadings(
 
   let after = 0;
   while (report.checked + report.uncommitted + report.failed < limit) {
-    const page = store.readings.page(after, Math.min(500, limit));
+    const page = await store.readings.page(after, Math.min(500, limit));
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
     const committed: ReadingRow[] = [];

@@ -61,6 +61,9 @@ export function prometheusText(recorder: StressRecorder, domain: DomainStats): s
   gauge("lcore_stress_readings_committed", "IoT readings committed on chain", [[{}, m.on_chain_commitments]]);
   gauge("lcore_stress_devices_registered", "IoT devices registered", [[{}, m.registrations]]);
   gauge("lcore_stress_loans_outstanding", "Loans not yet repaid", [[{}, domain.loans.outstanding]]);
+  gauge("lcore_stress_gas_used", "Gas used by confirmed operations per workload", snaps.map((s) => [{ workload: s.workload }, Number(s.gasUsed)]));
+  gauge("lcore_stress_iot_commit_gas", "Gas of the IoT commit transactions (proofs or batches)", [[{}, Number(domain.iot.commitGasUsed)]]);
+  gauge("lcore_stress_iot_gas_per_reading", "Commit gas per committed IoT reading", [[{}, domain.iot.readingsCommitted === 0 ? 0 : Number(domain.iot.commitGasUsed) / domain.iot.readingsCommitted]]);
   return `${lines.join("\n")}\n`;
 }
 

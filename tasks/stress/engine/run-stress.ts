@@ -28,6 +28,7 @@ import { StressRecorder } from "../metrics/recorder.js";
 import { pacingFor } from "../options.js";
 import { renderTxLogCsv } from "../report/csv-log.js";
 import { renderHtmlReport } from "../report/html-report.js";
+import { costsCsvPath, measureChainCosts, renderCostsCsv } from "../report/chain-costs.js";
 import { buildReport, type DomainStats, type StressReport } from "../report/kpis.js";
 import { createIotBackend } from "../workloads/iot-backend-factory.js";
 import { createDevices } from "../workloads/iot-devices.js";
@@ -46,7 +47,7 @@ const MIN_WALLET_BALANCE = parseEther("0.002");
 
 export interface RunStressReturnType {
   readonly report: StressReport;
-  readonly files: { json: string; csv: string; html: string };
+  readonly files: { json: string; csv: string; html: string; costs: string };
 }
 
 export async function runStress(hre: HardhatRuntimeEnvironment, options: StressOptions, print: Printer = defaultPrinter): Promise<RunStressReturnType> {
@@ -187,7 +188,8 @@ export async function runStress(hre: HardhatRuntimeEnvironment, options: StressO
     await backend.close();
   }
 
-  const files = { json: options.reportFile, csv: options.csvFile, html: options.htmlFile };
+  const files = { json: options.reportFile, csv: options.csvFile, html: options.htmlFile, costs: costsCsvPath(options.csvFile) };
+  const costs = await measureChainCosts(ctx.publicClient, recorder.records, options.commitMode);
   const rel = (f: string) => {
     const r = relative(hre.config.paths.root, f);
     return r === "" || r.startsWith("..") ? f : r;
@@ -209,11 +211,12 @@ export async function runStress(hre: HardhatRuntimeEnvironment, options: StressO
       iotBackend: backend.kind,
     },
     domain(),
-    { json: rel(files.json), csv: rel(files.csv), html: rel(files.html) },
-    { minTxPerSec: options.minTxPerSec },
+    { json: rel(files.json), csv: rel(files.csv), html: rel(files.html), costs_csv: rel(files.costs) },
+    { minTxPerSec: options.minTxPerSec, costs },
   );
   for (const file of Object.values(files)) await mkdir(dirname(file), { recursive: true });
   await writeFile(files.csv, renderTxLogCsv(recorder.records));
+  await writeFile(files.costs, renderCostsCsv(costs));
   await writeFile(files.json, `${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
   await writeFile(files.html, renderHtmlReport(report));
 
@@ -232,8 +235,19 @@ function summaryText(r: StressReport): string {
     ["", "target", "wanted", "actual"],
     r.targets.map((t) => [t.met ? "met" : "MISSED", t.name, `${t.comparison} ${Number(t.target.toFixed(4))}`, Number(t.actual.toFixed(4))]),
   );
+  const costs =
+    r.costs === undefined
+      ? []
+      : [
+          renderTable(
+            ["workload", "tx", "ops", "L2 execution gas", "parent-chain gas", "parent-chain fee", "fee", "ETH per op"],
+            Object.entries(r.costs.workloads).map(([w, c]) => [w, c.transactions, c.operations, c.execution_gas, c.parent_chain_gas, `${c.parent_chain_fee_eth.toPrecision(4)} ETH`, `${c.fee_eth.toPrecision(4)} ETH`, c.eth_per_operation.toPrecision(4)]),
+          ),
+          `cost per reading (${r.costs.commit_mode}): ${r.costs.eth_per_reading.toPrecision(4)} ETH, ${(r.costs.workloads.iot_readings.parent_chain_share * 100).toFixed(1)} % of it for parent-chain data`,
+        ];
   return [
     workloads,
+    ...costs,
     `readings committed ${r.iot.readings_committed}/${r.iot.readings_submitted} (${r.iot.commit_mode}, ${r.iot.commit_transactions} tx, ${Math.round(r.iot.gas_per_reading)} gas/reading, ${r.iot.readings_verified_on_chain} re-checked on chain) · contract ${r.contract.address} ran as ${r.contract.ranAsStylus ? "a Stylus program" : "the EVM twin"}`,
     targets,
     r.all_targets_met ? "all targets met" : `${r.targets.filter((t) => !t.met).length} target(s) missed`,

@@ -4,6 +4,7 @@
 // also live for the /metrics endpoint.
 import type { MetricsSnapshot } from "../../../node/src/metrics/node-metrics.js";
 import type { StressRecorder, WorkloadName } from "../metrics/recorder.js";
+import type { ChainCosts } from "./chain-costs.js";
 import type { LatencySummary } from "../metrics/stats.js";
 
 import { DEFAULT_TARGETS } from "../../../node/src/metrics/node-metrics.js";
@@ -99,13 +100,15 @@ export interface StressReport {
     gas_per_reading: number;
     readings_per_sec: number;
   };
+  /** On-chain cost per workload with its parent-chain share (absent when not measured). */
+  readonly costs?: ChainCosts;
   readonly targets: TargetResult[];
   readonly all_targets_met: boolean;
   /** Confirmed operations per second since start, per workload (the throughput chart). */
   readonly timeline: Array<Record<WorkloadName, number>>;
   /** Latencies in seconds per workload (the latency chart); capped to 5000 samples each. */
   readonly latency_samples: Record<WorkloadName, number[]>;
-  readonly files: { csv?: string; json?: string; html?: string };
+  readonly files: { csv?: string; json?: string; html?: string; costs_csv?: string };
 }
 
 function rate(ok: number, total: number): number {
@@ -149,7 +152,7 @@ export function buildReport(
   run: RunInfo,
   domain: DomainStats,
   files: StressReport["files"],
-  extra: { minTxPerSec?: number } = {},
+  extra: { minTxPerSec?: number; costs?: ChainCosts } = {},
 ): StressReport {
   const metrics = predecessorMetrics(recorder, domain);
   const elapsed = Math.max(recorder.elapsedSec(), 1e-9);
@@ -218,6 +221,7 @@ export function buildReport(
       gas_per_reading: gasPerReading,
       readings_per_sec: iot.readingsCommitted / elapsed,
     },
+    ...(extra.costs === undefined ? {} : { costs: extra.costs }),
     targets,
     all_targets_met: targets.every((t) => t.met),
     timeline: recorder.timeline(),

@@ -138,7 +138,7 @@ export class NodeIotBackend implements IotBackend {
         throw error;
       }
       this.#waiters.set(json.reading_id, { id: json.reading_id, resolve: resolveCommit, reject: rejectCommit, deadline: Date.now() + 180_000 });
-      this.#poller ??= setInterval(() => this.#poll(), 100);
+      this.#poller ??= setInterval(() => void this.#poll().catch(() => undefined), 100);
     })();
     return { accepted, committed };
   }
@@ -165,10 +165,10 @@ export class NodeIotBackend implements IotBackend {
   /** Merkle trees of committed batches, built once per batch (proofs for the on-chain re-check). */
   readonly #trees = new Map<string, { tree: MerkleTree; count: number }>();
 
-  #batchTree(batchId: string): { tree: MerkleTree; count: number } {
+  async #batchTree(batchId: string): Promise<{ tree: MerkleTree; count: number }> {
     let entry = this.#trees.get(batchId);
     if (entry === undefined) {
-      const leaves = this.#node.store.readings.batchProofHashes(batchId) as Hex[];
+      const leaves = (await this.#node.store.readings.batchProofHashes(batchId)) as Hex[];
       entry = { tree: buildMerkleTree(leaves), count: leaves.length };
       this.#trees.set(batchId, entry);
     }
@@ -176,9 +176,19 @@ export class NodeIotBackend implements IotBackend {
   }
 
   /** One pass over the readings still waiting for their commitment (cheap row reads; no per-poll Merkle work). */
-  #poll(): void {
+  #poll(): Promise<void> {
+    // One pass at a time: the store is async (PostgreSQL), a pass may outlast the interval.
+    this.#polling ??= this.#pollOnce().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  #polling: Promise<void> | undefined;
+
+  async #pollOnce(): Promise<void> {
     for (const waiter of this.#waiters.values()) {
-      const row = this.#node.store.readings.get(waiter.id);
+      const row = await this.#node.store.readings.get(waiter.id);
       if (row === undefined) {
         this.#waiters.delete(waiter.id);
         waiter.reject(new Error(`reading ${waiter.id} vanished from the node's store`));
@@ -190,7 +200,7 @@ export class NodeIotBackend implements IotBackend {
         const gas = this.#gasOf(txHash, row.gas_used);
         if (row.batch_id !== null && row.leaf_index !== null) {
           this.#batchIds.add(row.batch_id);
-          const { tree, count } = this.#batchTree(row.batch_id);
+          const { tree, count } = await this.#batchTree(row.batch_id);
           this.#committed.push({ proofHash: row.proof_hash as Hex, batchId: row.batch_id as Hex, index: row.leaf_index, proof: getMerkleProof(tree, row.leaf_index) });
           void gas.then((g) => waiter.resolve({ txHash, gasShare: g / BigInt(Math.max(1, count)) }));
         } else {
@@ -201,7 +211,7 @@ export class NodeIotBackend implements IotBackend {
         this.#waiters.delete(waiter.id);
         let reason = "failed";
         try {
-          reason = this.#node.getReading(waiter.id).outbox?.last_error ?? reason;
+          reason = (await this.#node.getReading(waiter.id)).outbox?.last_error ?? reason;
         } catch {
           // keep the short reason
         }
@@ -220,7 +230,7 @@ export class NodeIotBackend implements IotBackend {
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.#waiters.size > 0 && Date.now() < deadline) {
-      this.#poll();
+      await this.#poll();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await Promise.all([...this.#gasPending.values()]);

@@ -110,7 +110,7 @@ export async function prepareDevnet(readingsPerDevice = 3): Promise<DevnetFixtur
       for (let d = 1; d <= 2; d++) {
         const deviceId = `${DEVICE_PREFIX[mode]}_${String(d).padStart(3, "0")}`;
         const keys = generateDeviceKeyPair();
-        node.registerDevice({ device_id: deviceId, public_key: keys.publicKey });
+        await node.registerDevice({ device_id: deviceId, public_key: keys.publicKey });
         for (let counter = 1; counter <= readingsPerDevice; counter++) {
           const data = JSON.stringify({ device: deviceId, counter, value: counter * 1.5 });
           const result = await node.ingest(signReading({ deviceId, counter, data, privateKey: keys.privateKey }));

@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { generateDeviceKeyPair, signReading } from "../../../node/src/index.js";
 import { startTestNode, TEST_TOKEN, type NodeFixture } from "../helpers/node-fixture.js";
 import { eddsaDevice, es256kDevice, es256KeyDevice, es256LcoreDevice, runPythonClient, type JwsDevice } from "./jws-clients.js";
+import { sqlValue } from "../helpers/store-sql.js";
 
 type View = { status: string; tx_hash: string | null; format: string; authenticated: boolean; data?: string; device_id: string };
 
@@ -59,7 +60,7 @@ describe("device formats end to end (serve --compat m1 --enroll open)", function
       readingIds.push(id);
     }
     expect((await view(first.reading_id, true)).data).to.equal('{"temp": 20.0, "unit": "\u00b0C"}');
-    const demoReadings = f.node.store.db.prepare("SELECT COUNT(*) FROM readings WHERE device_id = 'demo_001'").pluck().get();
+    const demoReadings = Number(await sqlValue(f.node.store, "SELECT COUNT(*) FROM readings WHERE device_id = 'demo_001'"));
     expect(demoReadings).to.equal(1);
     const metrics = (await (await fetch(`${url}/metrics`)).json()) as { node: { unauthenticated_readings: number; readings_by_format: { m1: number } } };
     expect(metrics.node.unauthenticated_readings).to.equal(2);

@@ -6,6 +6,7 @@ import { expect } from "chai";
 
 import { startTestNode, TEST_TOKEN, type NodeFixture } from "../helpers/node-fixture.js";
 import { eddsaDevice, es256kDevice, type JwsDevice } from "./jws-clients.js";
+import { sqlValue } from "../helpers/store-sql.js";
 
 describe("gateway-signed batches", function () {
   this.timeout(120_000);
@@ -19,9 +20,9 @@ describe("gateway-signed batches", function () {
   const batch = async (device: JwsDevice, payload: unknown) => ({ did: device.did, signature: await device.sign(payload) });
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     f.node.app.inject({ method: "POST", url, headers: { "content-type": "application/json", ...headers }, payload: JSON.stringify(body) });
-  const counts = () => {
-    const one = (sql: string) => f.node.store.db.prepare(sql).pluck().get() as number;
-    return { readings: one("SELECT COUNT(*) FROM readings"), sources: one("SELECT COUNT(*) FROM reading_sources"), outbox: one("SELECT COUNT(*) FROM outbox") };
+  const counts = async () => {
+    const one = async (sql: string) => Number(await sqlValue(f.node.store, sql));
+    return { readings: await one("SELECT COUNT(*) FROM readings"), sources: await one("SELECT COUNT(*) FROM reading_sources"), outbox: await one("SELECT COUNT(*) FROM outbox") };
   };
 
   before(async () => {
@@ -39,14 +40,14 @@ describe("gateway-signed batches", function () {
     expect(body.last_reading_id - body.first_reading_id).to.equal(49);
     expect(await f.node.outbox.drain({ timeoutMs: 60_000 })).to.equal(true);
     for (const i of [0, 17, 49]) {
-      const view = f.node.getReading(body.first_reading_id + i, { decrypt: true });
+      const view = await f.node.getReading(body.first_reading_id + i, { decrypt: true });
       expect(view).to.include({ format: "gateway", authenticated: true, status: "committed", data: readings[i] });
       expect(view.batch).to.not.equal(null);
     }
     const report = await f.node.verify();
     expect(report.failed).to.equal(0);
     expect(report.verified).to.equal(50);
-    expect(f.node.metrics().node.readings_by_format.gateway).to.equal(50);
+    expect((await f.node.metrics()).node.readings_by_format.gateway).to.equal(50);
   });
 
   const table: { why: string; url?: string; body: () => Promise<unknown>; status: number; code: string }[] = [
@@ -64,20 +65,20 @@ describe("gateway-signed batches", function () {
   for (const row of table) {
     it(`answers ${row.status} ${row.code || "(first time)"} to ${row.why}`, async () => {
       const body = row.why === "a replayed batch" ? (replayable ??= await row.body()) : await row.body();
-      const before = counts();
+      const before = await counts();
       const res = await post(row.url ?? "/api/gateway/submit", body);
       expect(res.statusCode, res.body).to.equal(row.status);
       if (row.status === 202) {
         // the same signed batch again: refused, nothing stored
-        const again = counts();
+        const again = await counts();
         const second = await post("/api/gateway/submit", body);
         expect(second.statusCode).to.equal(409);
         expect((second.json() as { error: string }).error).to.equal("REPLAYED_PAYLOAD");
-        expect(counts()).to.deep.equal(again);
+        expect(await counts()).to.deep.equal(again);
         return;
       }
       expect((res.json() as { error: string }).error).to.equal(row.code);
-      expect(counts()).to.deep.equal(before);
+      expect(await counts()).to.deep.equal(before);
     });
   }
 

@@ -5,6 +5,7 @@ import { expect } from "chai";
 
 import { startTestNode, type NodeFixture } from "../helpers/node-fixture.js";
 import { eddsaDevice, es256kDevice, es256KeyDevice } from "./jws-clients.js";
+import { sqlValue } from "../helpers/store-sql.js";
 
 describe("JWS verification on the crypto workers", function () {
   this.timeout(60_000);
@@ -30,6 +31,6 @@ describe("JWS verification on the crypto workers", function () {
       error = e;
     }
     expect((error as { code?: string }).code).to.equal("BAD_SIGNATURE");
-    expect(f.node.store.db.prepare("SELECT COUNT(*) FROM reading_sources").pluck().get()).to.equal(9);
+    expect(Number(await sqlValue(f.node.store, "SELECT COUNT(*) FROM reading_sources"))).to.equal(9);
   });
 });

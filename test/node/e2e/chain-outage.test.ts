@@ -46,7 +46,7 @@ describe("node under a chain outage", () => {
 
   it("keeps ingesting while the chain is down and commits everything once when it is back", async () => {
     const keys = generateDeviceKeyPair();
-    node.registerDevice({ device_id: "GH_001", public_key: keys.publicKey });
+    await node.registerDevice({ device_id: "GH_001", public_key: keys.publicKey });
     let counter = 0;
     const send = async () => {
       counter++;
@@ -67,8 +67,8 @@ describe("node under a chain outage", () => {
     const health = await node.app.inject({ method: "GET", url: "/health" });
     expect(health.statusCode).to.equal(200);
     expect((health.json() as { status: string; chain: { ok: boolean } }).status).to.equal("degraded");
-    expect(during.map((id) => node.getReading(id).status).every((s) => s !== "committed")).to.equal(true);
-    const metrics = node.metrics();
+    expect((await Promise.all(during.map(async (id) => (await node.getReading(id)).status))).every((s) => s !== "committed")).to.equal(true);
+    const metrics = await node.metrics();
     expect(metrics.data_submissions).to.equal(35);
     expect(metrics.node.chain_ok).to.equal(false);
 

@@ -15,6 +15,8 @@ import { createNode, generateDeviceKeyPair } from "../../../node/src/index.js";
 import { countEvents, deployProcessor, type DeployedProcessor } from "../helpers/deploy-processor.js";
 import { TEST_MASTER_SECRET } from "../helpers/node-fixture.js";
 import { HARDHAT_ACCOUNT_0_KEY, serveChain, type ServedChain } from "../helpers/serve-chain.js";
+import { sqlAll } from "../helpers/store-sql.js";
+import { testDatabaseUrl } from "../helpers/test-store.js";
 
 const WORKER = fileURLToPath(new URL("../helpers/crash-worker.ts", import.meta.url));
 
@@ -64,7 +66,9 @@ describe("node crash recovery (SIGKILL during commits)", function () {
 
   it("commits every persisted reading exactly once across two kills and restarts", async () => {
     const device = generateDeviceKeyPair();
+    const databaseUrl = await testDatabaseUrl();
     const base = {
+      LCORE_CRASH_DATABASE_URL: databaseUrl ?? "",
       LCORE_CRASH_RPC: chain.url,
       LCORE_CRASH_CONTRACT: processor.address,
       LCORE_CRASH_DB: join(dir, "node.db"),
@@ -103,13 +107,14 @@ describe("node crash recovery (SIGKILL during commits)", function () {
     const node = await createNode({
       chain: { rpcUrl: chain.url, privateKey: HARDHAT_ACCOUNT_0_KEY, contractAddress: processor.address },
       dbPath: base.LCORE_CRASH_DB,
+      ...(databaseUrl === undefined ? {} : { databaseUrl }),
       masterSecret: TEST_MASTER_SECRET,
       apiToken: "crash-test-operator-token",
       logLevel: "silent",
       autoStart: false,
     });
     try {
-      const rows = node.store.db.prepare("SELECT proof_hash, status FROM readings ORDER BY id").all() as { proof_hash: string; status: string }[];
+      const rows = await sqlAll<{ proof_hash: string; status: string }>(node.store, "SELECT proof_hash, status FROM readings ORDER BY id");
       expect(rows.length).to.equal(200);
       expect(rows.every((r) => r.status === "committed")).to.equal(true);
       expect(new Set(rows.map((r) => r.proof_hash))).to.deep.equal(new Set(events.ids));

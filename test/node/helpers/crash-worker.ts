@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const node = await createNode({
     chain: { rpcUrl: env.LCORE_CRASH_RPC!, privateKey: HARDHAT_ACCOUNT_0_KEY, contractAddress: env.LCORE_CRASH_CONTRACT! as `0x${string}` },
     dbPath: env.LCORE_CRASH_DB!,
+    ...((env.LCORE_CRASH_DATABASE_URL ?? "") === "" ? {} : { databaseUrl: env.LCORE_CRASH_DATABASE_URL! }),
     masterSecret: env.LCORE_CRASH_MASTER!,
     apiToken: "crash-test-operator-token",
     logLevel: "silent",
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const deviceKey = env.LCORE_CRASH_DEVICE_KEY!;
   if (env.LCORE_CRASH_DEVICE_PUB !== undefined) {
     try {
-      node.registerDevice({ device_id: "EV_CRASH", public_key: env.LCORE_CRASH_DEVICE_PUB });
+      await node.registerDevice({ device_id: "EV_CRASH", public_key: env.LCORE_CRASH_DEVICE_PUB });
     } catch {
       // registered by an earlier run
     }
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const readings = [];
   for (let c = from; c <= to && c > 0; c++) readings.push(signReading({ deviceId: "EV_CRASH", counter: c, data: `odometer=${c}`, privateKey: deviceKey }));
   for (let i = 0; i < readings.length; i += 50) {
-    const outcomes = node.ingestMany(readings.slice(i, i + 50));
+    const outcomes = await node.ingestMany(readings.slice(i, i + 50));
     if (outcomes.some((o) => !o.ok)) {
       console.log("ingest-refused");
       process.exit(2);

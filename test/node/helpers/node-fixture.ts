@@ -1,5 +1,7 @@
-// A node on a fresh in-process chain, for tests: temp SQLite, a fixed test
-// master secret and operator token, the processor from deploy-processor.ts.
+// A node on a fresh in-process chain, for tests: a temp SQLite file, or a
+// fresh PostgreSQL database with LCORE_NODE_TEST_DB=postgres (test-store.ts),
+// a fixed test master secret and operator token, the processor from
+// deploy-processor.ts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +10,7 @@ import { network } from "hardhat";
 
 import { createNode, generateDeviceKeyPair, signReading, type LcoreNode, type NodeUserConfig } from "../../../node/src/index.js";
 import { deployProcessor, type DeployedProcessor, type ProcessorKind } from "./deploy-processor.js";
+import { testDatabaseUrl } from "./test-store.js";
 
 export const TEST_MASTER_SECRET = "0x" + "11".repeat(32);
 export const TEST_TOKEN = "test-operator-token-0123456789";
@@ -31,9 +34,11 @@ export async function startTestNode(
     processor.clients = { ...processor.clients, walletClient: wallets[walletIndex]! as unknown as typeof processor.clients.walletClient };
   }
   const dir = mkdtempSync(join(tmpdir(), "lcore-node-test-"));
+  const databaseUrl = await testDatabaseUrl();
   const node = await createNode({
     chain: processor.clients,
     dbPath: join(dir, "node.db"),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     masterSecret: TEST_MASTER_SECRET,
     apiToken: TEST_TOKEN,
     logLevel: "silent",
@@ -56,9 +61,9 @@ export async function startTestNode(
 }
 
 /** A device registered on the node, with its key and a counter to sign with. */
-export function addDevice(node: LcoreNode, deviceId: string) {
+export async function addDevice(node: LcoreNode, deviceId: string) {
   const keys = generateDeviceKeyPair();
-  node.registerDevice({ device_id: deviceId, public_key: keys.publicKey });
+  await node.registerDevice({ device_id: deviceId, public_key: keys.publicKey });
   let counter = 0;
   return {
     deviceId,

@@ -15,21 +15,21 @@ describe("ingest/crypto-pool (ingestWorkers: 2)", () => {
   after(async () => f.close());
 
   it("accepts concurrent readings of many devices in order, each decryptable", async () => {
-    const devices = Array.from({ length: 8 }, (_, i) => addDevice(f.node, `POOL_${i}`));
+    const devices = await Promise.all(Array.from({ length: 8 }, (_, i) => addDevice(f.node, `POOL_${i}`)));
     const readings = Array.from({ length: 400 }, (_, i) => devices[i % devices.length]!.next(`reading ${i}`));
     const results = await Promise.all(readings.map((r) => f.node.ingest(r)));
     expect(results.length).to.equal(400);
     expect(new Set(results.map((r) => r.proof_hash)).size).to.equal(400);
-    const sample = f.node.getReading(results[123]!.reading_id, { decrypt: true });
+    const sample = await f.node.getReading(results[123]!.reading_id, { decrypt: true });
     expect(sample.data).to.equal("reading 123");
-    expect(f.node.store.devices.get("POOL_3")!.last_counter).to.equal(50);
+    expect((await f.node.store.devices.get("POOL_3"))!.last_counter).to.equal(50);
   });
 
   it("refuses a bad signature and a replay through the pool, storing nothing for them", async () => {
     const keys = generateDeviceKeyPair();
     const other = generateDeviceKeyPair();
-    f.node.registerDevice({ device_id: "POOL_BAD", public_key: keys.publicKey });
-    const before = f.node.metrics().data_submissions;
+    await f.node.registerDevice({ device_id: "POOL_BAD", public_key: keys.publicKey });
+    const before = (await f.node.metrics()).data_submissions;
     const forged = signReading({ deviceId: "POOL_BAD", counter: 1, data: "x", privateKey: other.privateKey });
     let error: unknown;
     await f.node.ingest(forged).catch((e: unknown) => (error = e));
@@ -40,7 +40,7 @@ describe("ingest/crypto-pool (ingestWorkers: 2)", () => {
     expect(a.status).to.equal("rejected");
     expect((a as PromiseRejectedResult).reason).to.be.instanceOf(ReplayedCounterError);
     expect(b.status).to.equal("rejected");
-    expect(f.node.metrics().data_submissions).to.equal(before + 1);
+    expect((await f.node.metrics()).data_submissions).to.equal(before + 1);
   });
 
   it("commits pooled readings and the verifier agrees", async () => {

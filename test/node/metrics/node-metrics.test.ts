@@ -15,7 +15,7 @@ describe("metrics", () => {
   let f: NodeFixture;
   before(async () => {
     f = await startTestNode();
-    const dev = addDevice(f.node, "POS_M");
+    const dev = await addDevice(f.node, "POS_M");
     for (let i = 0; i < 3; i++) await f.node.ingest(dev.next(`sale ${i}`));
     await f.node.outbox.drain({ timeoutMs: 10_000 });
   });
@@ -42,17 +42,30 @@ describe("metrics", () => {
     }
   });
 
-  it("keeps the figures across a restart (computed from SQLite)", async () => {
+  it("counts this instance's commits: sent, confirmed, latency histogram, gas, fee, database up", async () => {
+    const body = (await f.node.app.inject({ method: "GET", url: "/metrics?format=prometheus" })).body;
+    expect(body).to.match(/^lcore_node_tx_sent_total\{kind="commit_proof"\} 3$/m);
+    expect(body).to.match(/^lcore_node_commits_confirmed_total\{kind="commit_proof"\} 3$/m);
+    expect(body).to.match(/^lcore_node_commits_confirmed_total\{kind="register_device"\} 1$/m);
+    expect(body).to.match(/^lcore_node_commit_latency_seconds_count\{kind="commit_proof"\} 3$/m);
+    expect(Number(/^lcore_node_commit_gas_total\{kind="commit_proof"\} (\d+)$/m.exec(body)?.[1])).to.be.greaterThan(0);
+    expect(Number(/^lcore_node_max_fee_per_gas_wei (\d+)$/m.exec(body)?.[1])).to.be.greaterThan(0);
+    expect(body).to.match(/^lcore_node_database_up 1$/m);
+    expect(body).to.match(/^lcore_node_outbox_failed 0$/m);
+  });
+
+  it("keeps the figures across a restart (computed from the store)", async () => {
     const again = await createNode({
       chain: f.processor.clients,
       dbPath: f.node.config.dbPath,
+      ...(f.node.config.databaseUrl === undefined ? {} : { databaseUrl: f.node.config.databaseUrl }),
       masterSecret: TEST_MASTER_SECRET,
       apiToken: TEST_TOKEN,
       logLevel: "silent",
       autoStart: false,
     });
     try {
-      expect(again.metrics()).to.include({ registrations: 1, data_submissions: 3, on_chain_commitments: 3 });
+      expect(await again.metrics()).to.include({ registrations: 1, data_submissions: 3, on_chain_commitments: 3 });
     } finally {
       await again.close();
     }
@@ -63,6 +76,7 @@ describe("metrics", () => {
     const body = res.json() as { status: string; database: { ok: boolean }; chain: { ok: boolean; block_number: string } };
     expect(body.status).to.equal("ok");
     expect(body.database.ok).to.equal(true);
+    expect((body.chain as { submitter_authorised?: boolean }).submitter_authorised).to.equal(true);
     expect(Number(body.chain.block_number)).to.be.greaterThan(0);
   });
 });

@@ -15,7 +15,7 @@ describe("outbox/committer", () => {
 
   it("confirms from the event when the contract refuses a duplicate (commit made elsewhere)", async () => {
     f = await startTestNode();
-    const dev = addDevice(f.node, "EV_DUP");
+    const dev = await addDevice(f.node, "EV_DUP");
     const { reading_id, proof_hash } = await f.node.ingest(dev.next("a"));
     const { walletClient, publicClient } = f.processor.clients;
     const account = walletClient.account;
@@ -25,22 +25,22 @@ describe("outbox/committer", () => {
     await publicClient.waitForTransactionReceipt({ hash: direct });
 
     expect(await f.node.outbox.drain({ timeoutMs: 10_000 })).to.equal(true);
-    const view = f.node.getReading(reading_id);
+    const view = (await f.node.getReading(reading_id));
     expect(view.status).to.equal("committed");
     expect(view.tx_hash).to.equal(direct);
     expect((await countEvents(publicClient, f.processor.address, "ProofCommitted")).count).to.equal(1);
-    expect(f.node.store.devices.get("EV_DUP")!.chain_status).to.equal("registered");
+    expect((await f.node.store.devices.get("EV_DUP"))!.chain_status).to.equal("registered");
   });
 
   it("sends again a transaction the chain never saw (lost hash, nonce since used), committing once", async () => {
     f = await startTestNode({ committer: { stuckAfterMs: 1, pollIntervalMs: 5, backoff: { baseMs: 5, maxMs: 20 } } });
-    const dev = addDevice(f.node, "EV_LOST");
+    const dev = await addDevice(f.node, "EV_LOST");
     await f.node.outbox.drain({ timeoutMs: 10_000 });
     const { reading_id } = await f.node.ingest(dev.next("b"));
-    const row = f.node.store.outbox.getByRef("commit_proof", String(reading_id))!;
-    f.node.store.outbox.markSent(row.id, 0, [`0x${"ee".repeat(32)}`], Date.now() - 1_000);
+    const row = (await f.node.store.outbox.getByRef("commit_proof", String(reading_id)))!;
+    await f.node.store.outbox.markSent(row.id, 0, [`0x${"ee".repeat(32)}`], Date.now() - 1_000);
     expect(await f.node.outbox.drain({ timeoutMs: 10_000 })).to.equal(true);
-    expect(f.node.getReading(reading_id).status).to.equal("committed");
+    expect((await f.node.getReading(reading_id)).status).to.equal("committed");
     expect((await countEvents(f.processor.clients.publicClient, f.processor.address, "ProofCommitted")).count).to.equal(1);
   });
 
@@ -49,22 +49,22 @@ describe("outbox/committer", () => {
   // under test is the node's replacement logic, the same for either contract.
   it("replaces a stuck transaction with higher fees and confirms the replacement", async () => {
     f = await startTestNode({ committer: { stuckAfterMs: 30, pollIntervalMs: 5 } }, { kind: "evm" });
-    const dev = addDevice(f.node, "EV_STUCK");
+    const dev = await addDevice(f.node, "EV_STUCK");
     await f.node.outbox.drain({ timeoutMs: 10_000 });
     const { reading_id } = await f.node.ingest(dev.next("c"));
     await f.connection.provider.request({ method: "evm_setAutomine", params: [false] });
     await f.node.outbox.runOnce();
-    const sent = f.node.store.outbox.getByRef("commit_proof", String(reading_id))!;
+    const sent = (await f.node.store.outbox.getByRef("commit_proof", String(reading_id)))!;
     expect(sent.status, JSON.stringify(sent)).to.equal("sent");
     await new Promise((r) => setTimeout(r, 40));
     await f.node.outbox.runOnce();
-    const replaced = f.node.store.outbox.getByRef("commit_proof", String(reading_id))!;
+    const replaced = (await f.node.store.outbox.getByRef("commit_proof", String(reading_id)))!;
     const hashes = JSON.parse(replaced.tx_hashes) as Hex[];
     expect(hashes.length).to.equal(2);
     await f.connection.provider.request({ method: "evm_setAutomine", params: [true] });
     await f.connection.provider.request({ method: "evm_mine", params: [] });
     expect(await f.node.outbox.drain({ timeoutMs: 10_000 })).to.equal(true);
-    const view = f.node.getReading(reading_id);
+    const view = (await f.node.getReading(reading_id));
     expect(view.status).to.equal("committed");
     expect(view.tx_hash).to.equal(hashes[1]);
     expect((await countEvents(f.processor.clients.publicClient, f.processor.address, "ProofCommitted")).count).to.equal(1);
@@ -72,14 +72,15 @@ describe("outbox/committer", () => {
 
   it("marks rows failed after the retry budget when the node's account is not a submitter", async () => {
     f = await startTestNode({ committer: { maxAttempts: 2, backoff: { baseMs: 1, maxMs: 2 } } }, { walletIndex: 1 });
-    const dev = addDevice(f.node, "EV_NOAUTH");
+    const dev = await addDevice(f.node, "EV_NOAUTH");
     const { reading_id } = await f.node.ingest(dev.next("d"));
     expect(await f.node.outbox.drain({ timeoutMs: 10_000 })).to.equal(true);
-    expect(f.node.getReading(reading_id).status).to.equal("failed");
-    const row = f.node.store.outbox.getByRef("commit_proof", String(reading_id))!;
+    expect((await f.node.getReading(reading_id)).status).to.equal("failed");
+    const row = (await f.node.store.outbox.getByRef("commit_proof", String(reading_id)))!;
     expect(row.status).to.equal("failed");
     expect(row.last_error).to.match(/AccessUnauthorized/);
-    const m = f.node.metrics();
+    expect((await f.node.health()).chain.submitter_authorised).to.equal(false);
+    const m = await f.node.metrics();
     expect(m.success_rate).to.equal(0);
     expect(m.meets_success_target).to.equal(false);
     expect(m.node.failed_readings).to.equal(1);

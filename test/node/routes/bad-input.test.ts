@@ -4,6 +4,7 @@ import { expect } from "chai";
 
 import { generateDeviceKeyPair, signReading } from "../../../node/src/index.js";
 import { startTestNode, TEST_TOKEN, type NodeFixture } from "../helpers/node-fixture.js";
+import { sqlAll, sqlValue } from "../helpers/store-sql.js";
 
 describe("node API: bad inputs", () => {
   let f: NodeFixture;
@@ -13,14 +14,14 @@ describe("node API: bad inputs", () => {
 
   before(async () => {
     f = await startTestNode({ http: { bodyLimit: 4096, ipPerMinute: 0 }, maxDataBytes: 512 });
-    f.node.registerDevice({ device_id: "POS_001", public_key: keys.publicKey });
+    await f.node.registerDevice({ device_id: "POS_001", public_key: keys.publicKey });
     await f.node.ingest(signReading({ deviceId: "POS_001", counter: 5, data: "first", privateKey: keys.privateKey }));
   });
   after(async () => f.close());
 
-  const counts = () => {
-    const one = (sql: string) => f.node.store.db.prepare(sql).pluck().get() as number;
-    return { readings: one("SELECT COUNT(*) FROM readings"), devices: one("SELECT COUNT(*) FROM devices"), outbox: one("SELECT COUNT(*) FROM outbox") };
+  const counts = async () => {
+    const one = async (sql: string) => Number(await sqlValue(f.node.store, sql));
+    return { readings: await one("SELECT COUNT(*) FROM readings"), devices: await one("SELECT COUNT(*) FROM devices"), outbox: await one("SELECT COUNT(*) FROM outbox") };
   };
   const good = (counter: number, data = "x") => signReading({ deviceId: "POS_001", counter, data, privateKey: keys.privateKey });
 
@@ -53,7 +54,7 @@ describe("node API: bad inputs", () => {
 
   for (const row of table) {
     it(`answers ${row.status} ${row.code} to ${row.why}, storing nothing`, async () => {
-      const before = counts();
+      const before = await counts();
       const payload = row.payload();
       const res = await f.node.app.inject({
         method: row.method ?? "POST",
@@ -66,16 +67,16 @@ describe("node API: bad inputs", () => {
       const body = res.json() as { error: string; message: string };
       expect(body.error).to.equal(row.code);
       expect(body.message).to.be.a("string").and.not.equal("");
-      expect(counts()).to.deep.equal(before);
+      expect(await counts()).to.deep.equal(before);
     });
   }
 
   it("answers 422 DECRYPTION_FAILED for a tampered envelope, and the verifier lists it", async () => {
     const { reading_id } = await f.node.ingest(good(10, "to tamper"));
     await f.node.outbox.drain({ timeoutMs: 10_000 });
-    const row = f.node.store.db.prepare("SELECT envelope FROM readings WHERE id = ?").get(reading_id) as { envelope: Buffer };
-    row.envelope[row.envelope.length - 3]! ^= 0x01;
-    f.node.store.db.prepare("UPDATE readings SET envelope = ? WHERE id = ?").run(row.envelope, reading_id);
+    const [row] = await sqlAll<{ envelope: Buffer }>(f.node.store, "SELECT envelope FROM readings WHERE id = ?", [reading_id]);
+    row!.envelope[row!.envelope.length - 3]! ^= 0x01;
+    await sqlAll(f.node.store, "UPDATE readings SET envelope = ? WHERE id = ?", [row!.envelope, reading_id]);
     const res = await f.node.app.inject({ method: "GET", url: `/readings/${reading_id}?decrypt=true`, headers: auth });
     expect(res.statusCode).to.equal(422);
     expect((res.json() as { error: string }).error).to.equal("DECRYPTION_FAILED");
@@ -89,7 +90,7 @@ describe("node API: bad inputs", () => {
     const limited = await g.startTestNode({ devicePerSecond: 1, deviceBurst: 2 });
     try {
       const k = generateDeviceKeyPair();
-      limited.node.registerDevice({ device_id: "EV_RATE", public_key: k.publicKey });
+      await limited.node.registerDevice({ device_id: "EV_RATE", public_key: k.publicKey });
       const send = (counter: number) =>
         limited.node.app.inject({ method: "POST", url: "/device/data", payload: signReading({ deviceId: "EV_RATE", counter, data: "r", privateKey: k.privateKey }) });
       expect((await send(1)).statusCode).to.equal(202);

@@ -14,6 +14,7 @@ import { didKeyOf } from "../../../node/src/devices/did/device-did.js";
 import { generateDeviceKeyPair, signReading } from "../../../node/src/index.js";
 import { eddsaDevice, es256kDevice, type JwsDevice } from "../devices/jws-clients.js";
 import { startTestNode, TEST_TOKEN, type NodeFixture } from "../helpers/node-fixture.js";
+import { sqlValue } from "../helpers/store-sql.js";
 
 const b64u = (v: string | Uint8Array) => Buffer.from(v).toString("base64url");
 
@@ -67,14 +68,14 @@ describe("node API: bad inputs of the JWS and M1 routes", () => {
   });
   after(async () => f.close());
 
-  const counts = () => {
-    const one = (sql: string) => f.node.store.db.prepare(sql).pluck().get() as number;
+  const counts = async () => {
+    const one = async (sql: string) => Number(await sqlValue(f.node.store, sql));
     return {
-      readings: one("SELECT COUNT(*) FROM readings"),
-      devices: one("SELECT COUNT(*) FROM devices"),
-      identities: one("SELECT COUNT(*) FROM device_identities"),
-      sources: one("SELECT COUNT(*) FROM reading_sources"),
-      outbox: one("SELECT COUNT(*) FROM outbox"),
+      readings: await one("SELECT COUNT(*) FROM readings"),
+      devices: await one("SELECT COUNT(*) FROM devices"),
+      identities: await one("SELECT COUNT(*) FROM device_identities"),
+      sources: await one("SELECT COUNT(*) FROM reading_sources"),
+      outbox: await one("SELECT COUNT(*) FROM outbox"),
     };
   };
   const parts = () => signed.split(".") as [string, string, string];
@@ -132,7 +133,7 @@ describe("node API: bad inputs of the JWS and M1 routes", () => {
 
   for (const row of table) {
     it(`answers ${row.status} ${row.code} to ${row.why}, storing nothing`, async () => {
-      const before = counts();
+      const before = await counts();
       const body = await row.body();
       const res = await f.node.app.inject({
         method: "POST",
@@ -144,7 +145,7 @@ describe("node API: bad inputs of the JWS and M1 routes", () => {
       const json = res.json() as { error: string; message: string };
       expect(json.error).to.equal(row.code);
       expect(json.message).to.be.a("string").and.not.equal("");
-      expect(counts()).to.deep.equal(before);
+      expect(await counts()).to.deep.equal(before);
       expect((await f.node.app.inject({ method: "GET", url: "/healthcheck" })).statusCode).to.equal(200);
     });
   }
@@ -158,7 +159,7 @@ describe("node API: bad inputs of the JWS and M1 routes", () => {
       expect(reg.statusCode).to.equal(401);
       const data = await plain.node.app.inject({ method: "POST", url: "/device/data", payload: { device_id: "demo_001", data: "{}", timestamp: now() } });
       expect(data.statusCode).to.equal(400);
-      expect(plain.node.store.db.prepare("SELECT COUNT(*) FROM devices").pluck().get()).to.equal(0);
+      expect(Number(await sqlValue(plain.node.store, "SELECT COUNT(*) FROM devices"))).to.equal(0);
     } finally {
       await plain.close();
     }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { openStore } from "../../../node/src/store/index.js";
+import { openSqliteStore as openStore } from "../../../node/src/store/index.js";
 import { startTestNode } from "../helpers/node-fixture.js";
 
 const mode = (path: string) => statSync(path).mode & 0o777;

@@ -41,6 +41,8 @@ export interface ArbOsCallContext {
   chainId: bigint;
   block: ArbOsBlockContext;
   state: ArbOsState;
+  /** Hash of an earlier block (ArbSys.arbBlockHash); absent means the caller cannot tell (zero hash). */
+  getBlockHash?(number: bigint): Promise<Hex>;
 }
 
 export interface ArbOsLog {

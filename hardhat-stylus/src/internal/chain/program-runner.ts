@@ -24,6 +24,7 @@ import type {
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
 import { readActivation } from "../activation/activation-store.js";
+import { cachedInitGas } from "../arbos/arbwasmcache-store.js";
 import { STYLUS_PARAMS, arbWasmAbi } from "../activation/arbwasm-abi.js";
 import { decompressStylusCode } from "../wasm/program-format.js";
 
@@ -139,7 +140,8 @@ export async function runStylusProgram(params: RunProgramParameters): Promise<Em
     chain: createChainAccess(params),
     gasLimit: params.gasLimit,
     mode: params.mode,
-    initGas: BigInt(record.initGas),
+    // A program ArbWasmCache holds pays its cached init gas instead of its full init gas (as on Nitro).
+    initGas: (await cachedInitGas(async (a, s) => await view.getStorageAt(a, s), codehash)) ?? BigInt(record.initGas),
   });
   return toOutcome(result);
 }

@@ -16,12 +16,14 @@ import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 
+import { DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from "../arbos/registry.js";
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../chain/program-runner.js";
+import { installNitroPredeploys } from "../predeploys/install-predeploys.js";
 import { factoryDeploymentHint } from "../request-handlers/factory-hint.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
 
@@ -109,13 +111,17 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     return mutex;
   };
 
-  const stateOf = async (connection: NetworkConnection<ChainType | string>, rpc: ChainRpc): Promise<ConnectionState> => {
+  const stateOf = async (
+    connection: NetworkConnection<ChainType | string>,
+    rpc: ChainRpc,
+    arbOsOptions: ArbOsOptions,
+  ): Promise<ConnectionState> => {
     let state = states.get(connection);
     if (state === undefined) {
       state = {
         deferred: new Map(),
         mutex: connectionMutex(connection),
-        handlers: createStylusHandlers(),
+        handlers: createStylusHandlers(arbOsOptions),
         modules: new ModuleCache(),
       };
       const config = connection.networkConfig;
@@ -135,6 +141,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         state.remoteActivation = createRemoteActivationLookup(fork.url, forkBlock, fork.headers);
       }
       await installArbWasmStub(rpc);
+      await installNitroPredeploys(rpc);
       states.set(connection, state);
     }
     return state;
@@ -208,7 +215,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               constants.delete(connection);
               return await next(context, connection, request);
             }
-            const state = await stateOf(connection, rpc);
+            const state = await stateOf(connection, rpc, context.config.stylus ?? DEFAULT_ARBOS_OPTIONS);
             if (request.method === "evm_revert") state.deferred.clear();
             const scope: RequestScope = {
               rpc,
@@ -237,6 +244,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 throw error;
               }
             };
+            scope.dispatch = dispatch;
             try {
               return await dispatch(request);
             } finally {

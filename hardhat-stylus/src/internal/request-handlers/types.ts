@@ -18,6 +18,8 @@ export interface RequestScope {
   remoteActivation?: RemoteActivationLookup;
   /** Holds a raw transaction whose nonce is ahead until the sender's earlier nonces are mined. */
   defer(sender: Address, nonce: bigint, request: JsonRpcRequest): void;
+  /** Sends a request through this connection's whole handler chain (NodeInterface's inner estimates). */
+  dispatch?(request: JsonRpcRequest): Promise<JsonRpcResponse>;
 }
 
 export interface StylusRequestHandler {

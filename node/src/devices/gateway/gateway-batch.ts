@@ -34,13 +34,13 @@ export interface CheckedGatewayBatch {
 }
 
 /** Authenticates a gateway batch: the DID is a registered gateway, the JWS verifies, the signed timestamp is fresh. */
-export function checkGatewayBatch(
+export async function checkGatewayBatch(
   registry: DeviceRegistry,
   body: GatewaySubmission,
   { windowSec, maxDataBytes, maxJwsChars, now = Date.now() }: { windowSec: number; maxDataBytes: number; maxJwsChars: number; now?: number },
-): CheckedGatewayBatch {
+): Promise<CheckedGatewayBatch> {
   parseDeviceDid(body.did);
-  const gateway = registry.byDid(body.did);
+  const gateway = await registry.byDid(body.did);
   if (gateway === undefined) throw new UnknownDidError({ did: body.did, openEnrollment: false });
   if (gateway.format !== "gateway") throw new WrongDeviceFormatError({ deviceId: body.did, expected: "single readings (POST /api/device/submit)" });
   const key = gateway.jwsKey!;

@@ -47,7 +47,8 @@ export async function checkJwsSubmission(registry: DeviceRegistry, body: JwsSubm
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   if (Math.abs(now - body.timestamp) > options.windowSec) throw new StaleTimestampError({ timestamp: body.timestamp, now, windowSec: options.windowSec });
   const parsedDid = parseDeviceDid(body.did);
-  let device = registry.byDid(body.did);
+  const known = registry.byDid(body.did);
+  let device = known instanceof Promise ? await known : known;
   let key: DeviceKey;
   if (device !== undefined) {
     if (device.format !== "jws") throw new WrongDeviceFormatError({ deviceId: body.did, expected: "gateway batches (POST /api/gateway/submit)" });
@@ -70,11 +71,11 @@ export async function checkJwsSubmission(registry: DeviceRegistry, body: JwsSubm
 
   if (device === undefined) {
     try {
-      registry.registerJws({ did: body.did, key, enrolledBy: "open" });
+      await registry.registerJws({ did: body.did, key, enrolledBy: "open" });
     } catch (error) {
       if (!(error instanceof DeviceExistsError)) throw error; // enrolled by a concurrent request meanwhile
     }
-    device = registry.byDid(body.did)!;
+    device = (await registry.byDid(body.did))!;
   }
   return { device, data: Buffer.from(jws.payload), replayKey: signedPayloadKey(jws.signingInput) };
 }

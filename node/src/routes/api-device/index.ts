@@ -1,5 +1,5 @@
 // The lcore-sdk device API, as its Python/TypeScript/C clients call it:
-//   GET  /healthcheck                                        -> 200 (503 when SQLite is down)
+//   GET  /healthcheck                                        -> 200 (503 when the database does not answer, as /health)
 //   POST /api/device/submit {did, payload, signature, timestamp} -> 201 {success, data: {txHash, blockNumber, ...}}
 //   POST /api/device/register {did, public_key?, alg?, owner_address?} (operator token) -> 201
 //   with --gateways: POST /api/gateway/register (same body, operator token) -> 201,
@@ -25,14 +25,14 @@ const registerDidBody = z.strictObject({
 const apiDeviceRoutes: FastifyPluginAsync = async (app) => {
   app.get("/healthcheck", async (_request, reply) => {
     const report = await app.node.health();
-    return reply.status(report.status === "down" ? 503 : 200).send(report);
+    return reply.status(report.database.ok ? 200 : 503).send(report);
   });
 
   app.post("/api/device/register", async (request, reply) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!app.node.isOperator(token)) throw new UnauthorizedError();
     const body = parseWith(registerDidBody, request.body);
-    const device = app.node.formats.registerDid(body);
+    const device = await app.node.formats.registerDid(body);
     return reply.status(201).send({ success: true, data: { ...device, registered_at: new Date(device.registered_at).toISOString() } });
   });
 
@@ -40,7 +40,7 @@ const apiDeviceRoutes: FastifyPluginAsync = async (app) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!app.node.isOperator(token)) throw new UnauthorizedError();
     const body = parseWith(registerDidBody, request.body);
-    const gateway = app.node.formats.registerGateway(body);
+    const gateway = await app.node.formats.registerGateway(body);
     return reply.status(201).send({ success: true, data: { ...gateway, registered_at: new Date(gateway.registered_at).toISOString() } });
   });
 

@@ -12,7 +12,7 @@ import { parseWith } from "../../schemas/parse.js";
 
 export async function m1Register(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const body = parseWith(m1RegisterBody, request.body);
-  const { device, created } = app.node.formats.registerM1(body);
+  const { device, created } = await app.node.formats.registerM1(body);
   return reply.status(created ? 201 : 200).send({
     success: true,
     status: created ? "registered" : "already_registered",

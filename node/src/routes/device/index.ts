@@ -20,7 +20,7 @@ const deviceRoutes: FastifyPluginAsync = async (app) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (!app.node.isOperator(token)) throw new UnauthorizedError();
     const body = parseWith(registerDeviceBody, request.body);
-    const device = app.node.registerDevice(body);
+    const device = await app.node.registerDevice(body);
     return reply.status(201).send({ status: "registered", ...device, registered_at: new Date(device.registered_at).toISOString() });
   });
 

@@ -1,0 +1,35 @@
+// A StateView that remembers which accounts and storage slots a program run
+// read, so the prestate tracer can report the state the run depended on.
+import type { Address, Hex } from "viem";
+
+import { StateView } from "../chain/state-view.js";
+
+export class RecordingStateView extends StateView {
+  /** Lower-case address -> storage slots read. */
+  readonly touched = new Map<string, Set<Hex>>();
+
+  #touch(address: Address): Set<Hex> {
+    const key = address.toLowerCase();
+    let slots = this.touched.get(key);
+    if (slots === undefined) {
+      slots = new Set();
+      this.touched.set(key, slots);
+    }
+    return slots;
+  }
+
+  override async getStorageAt(address: Address, slot: Hex): Promise<Hex> {
+    this.#touch(address).add(slot.toLowerCase() as Hex);
+    return await super.getStorageAt(address, slot);
+  }
+
+  override async getBalance(address: Address): Promise<bigint> {
+    this.#touch(address);
+    return await super.getBalance(address);
+  }
+
+  override async getCode(address: Address): Promise<Hex> {
+    this.#touch(address);
+    return await super.getCode(address);
+  }
+}

@@ -1,0 +1,4 @@
+-- 002: the parent-chain (L1 data) share of each commit's gas on Arbitrum chains,
+-- from the receipt's gasUsedForL1 (NULL where the chain reports none).
+ALTER TABLE readings ADD COLUMN gas_used_for_l1 INTEGER;
+ALTER TABLE batches ADD COLUMN gas_used_for_l1 INTEGER;

@@ -1,0 +1,3 @@
+-- Undo 002 (PostgreSQL).
+ALTER TABLE batches DROP COLUMN gas_used_for_l1;
+ALTER TABLE readings DROP COLUMN gas_used_for_l1;
