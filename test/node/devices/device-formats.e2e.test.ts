@@ -116,7 +116,7 @@ describe("device formats end to end (serve --compat m1 --enroll open)", function
 
   it("native readings are unchanged and share the store, outbox and verifier", async () => {
     const keys = generateDeviceKeyPair();
-    f.node.registerDevice({ device_id: "NATIVE_1", public_key: keys.publicKey });
+    await f.node.registerDevice({ device_id: "NATIVE_1", public_key: keys.publicKey });
     const res = await fetch(`${url}/device/data`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -56,7 +56,7 @@ describe("node API: bad inputs of the JWS and M1 routes", () => {
   before(async () => {
     f = await startTestNode({ compat: "m1", enroll: "operator", deviceAnswerWaitMs: 0, http: { bodyLimit: 4096, ipPerMinute: 0 }, maxDataBytes: 512 });
     device = es256kDevice();
-    f.node.registerDevice({ device_id: "NAT_1", public_key: native.publicKey });
+    await f.node.registerDevice({ device_id: "NAT_1", public_key: native.publicKey });
     const reg = await f.node.app.inject({ method: "POST", url: "/api/device/register", headers: auth, payload: { did: device.did } });
     expect(reg.statusCode, reg.body).to.equal(201);
     const m1 = await f.node.app.inject({ method: "POST", url: "/device/register", payload: { device_id: "M1_DEV" } });

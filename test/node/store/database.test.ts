@@ -168,6 +168,8 @@ describe("store", () => {
       expect(new Set(rows.map((r) => r.replay_key)).size).to.equal(10);
       expect(Number(await sqlValue(a, "SELECT COUNT(*) FROM readings"))).to.equal(10);
       expect(outcomes.flat().filter((o) => typeof o === "number").length).to.equal(10);
+      // The repeats are refused cleanly (a 409 to the device), not as failed writes.
+      expect(outcomes.flat().filter((o) => o === "duplicate").length).to.equal(20);
       for (const s of [a, b, c]) await s.close();
     });
 

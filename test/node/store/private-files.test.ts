@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 
 import { openSqliteStore as openStore } from "../../../node/src/store/index.js";
+import { TEST_BACKEND } from "../helpers/test-store.js";
 import { startTestNode } from "../helpers/node-fixture.js";
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -61,8 +62,10 @@ describe("node files are private", () => {
       expect(mode(join(dir, "keys"))).to.equal(0o700);
       expect(mode(join(dir, "keys", "master.key"))).to.equal(0o600);
       expect(mode(join(dir, "keys", "api-token"))).to.equal(0o600);
-      expect(mode(join(dir, "db"))).to.equal(0o700);
-      expect(mode(join(dir, "db", "node.db"))).to.equal(0o600);
+      if (TEST_BACKEND === "sqlite") {
+        expect(mode(join(dir, "db"))).to.equal(0o700);
+        expect(mode(join(dir, "db", "node.db"))).to.equal(0o600);
+      }
     } finally {
       await f.close();
     }
