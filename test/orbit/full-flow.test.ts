@@ -6,57 +6,35 @@
 // workload split into L2 execution gas and parent-chain gas, in JSON, CSV
 // and HTML. Set LCORE_ORBIT_COST_TABLE=1 to print the cost table.
 import type { NetworkConnection } from "hardhat/types/network";
-import type { Address, Hex } from "viem";
+import type { Hex } from "viem";
 
 import { expect } from "chai";
 import hre from "hardhat";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { numberToHex, parseEther } from "viem";
+import { parseEther } from "viem";
 
 import type { DeployProcessorReturnType } from "../../tasks/deploy/deploy-processor.js";
 import type { ParentFundingResult } from "../../tasks/fund/from-parent.js";
 import type { RunStressReturnType } from "../../tasks/stress/engine/run-stress.js";
 
-import { startLocalOrbitPair, type LocalOrbitPair } from "../../tasks/orbit/local-pair/local-pair.js";
+import { FUNDER, usePairOnDefaultNetwork } from "./helpers/pair-on-default-network.js";
 import { WORKLOADS } from "../../tasks/stress/metrics/recorder.js";
 
 process.env.LCORE_TASKS_SILENT = "1";
 
-const FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const FUNDER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" as Address;
-const VARS = ["DEFAULT_PARENT_RPC_URL", "DEFAULT_ROLLUP_ADDRESS", "DEFAULT_PARENT_PRIVATE_KEY"] as const;
 
 describe("orbit: register, deposit, deploy and stress on the local pair with the cost split", function () {
   this.timeout(300_000);
-  let pair: LocalOrbitPair;
   let child: NetworkConnection;
   let dir: string;
-  /** The shared default network is put back as it was: later suites expect its wallets untouched. */
-  let snapshot: Hex;
-  const saved = new Map<string, string | undefined>();
+  const orbit = usePairOnDefaultNetwork(parseEther("1"));
   const reports: RunStressReturnType[] = [];
 
   before(async function () {
+    ({ child } = orbit());
     dir = await mkdtemp(join(tmpdir(), "orbit-flow-"));
-    child = await hre.network.getOrCreate();
-    snapshot = (await child.provider.request({ method: "evm_snapshot" })) as Hex;
-    pair = await startLocalOrbitPair(hre, { child });
-    for (const name of VARS) saved.set(name, process.env[name]);
-    process.env.DEFAULT_PARENT_RPC_URL = pair.parentRpc.url;
-    process.env.DEFAULT_ROLLUP_ADDRESS = pair.addresses.rollup;
-    process.env.DEFAULT_PARENT_PRIVATE_KEY = FUNDER_KEY;
-    await child.provider.request({ method: "hardhat_setBalance", params: [FUNDER, numberToHex(parseEther("1"))] });
-  });
-
-  after(async function () {
-    await pair?.stop();
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    if (snapshot !== undefined) await child.provider.request({ method: "evm_revert", params: [snapshot] });
   });
 
   it("funds the wallet set from the parent chain: the deposit is credited on the child", async function () {

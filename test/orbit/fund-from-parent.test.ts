@@ -14,17 +14,15 @@ import { numberToHex, parseEther } from "viem";
 
 import { runParentFunding, type ParentFundingResult } from "../../tasks/fund/from-parent.js";
 
-import { startLocalOrbitPair, type LocalOrbitPair } from "../../tasks/orbit/local-pair/local-pair.js";
+import type { LocalOrbitPair } from "../../tasks/orbit/local-pair/local-pair.js";
+
+import { FUNDER, usePairOnDefaultNetwork } from "./helpers/pair-on-default-network.js";
 import { serveRpc, type ServedRpc } from "../../tasks/orbit/local-pair/rpc-server.js";
 import { expectTaskError } from "../tasks/helpers.js";
 
 process.env.LCORE_TASKS_SILENT = "1";
 
-/** Hardhat's public test key #0: the in-process chain's first account, the child's funder. */
-const FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const FUNDER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" as Address;
 const COUNTS = "payment_user=2,merchant=0,lender=0,borrower=0,iot_device=0,iot_operator=0";
-const VARS = ["DEFAULT_PARENT_RPC_URL", "DEFAULT_ROLLUP_ADDRESS", "DEFAULT_PARENT_PRIVATE_KEY"] as const;
 
 const fund = (args: Record<string, unknown>) =>
   hre.tasks.getTask("fund").run({ fromParent: true, counts: COUNTS, timeout: 30, ...args }) as Promise<ParentFundingResult>;
@@ -32,9 +30,7 @@ const fund = (args: Record<string, unknown>) =>
 describe("orbit: fund --from-parent on the local pair", function () {
   let pair: LocalOrbitPair;
   let child: NetworkConnection;
-  /** The shared default network is put back as it was: later suites expect its wallets untouched. */
-  let snapshot: Hex;
-  const saved = new Map<string, string | undefined>();
+  const orbit = usePairOnDefaultNetwork(parseEther("0.2"));
 
   const balanceOn = async (connection: NetworkConnection, address: Address) =>
     BigInt((await connection.provider.request({ method: "eth_getBalance", params: [address, "latest"] })) as Hex);
@@ -42,24 +38,7 @@ describe("orbit: fund --from-parent on the local pair", function () {
     Number(await pair.parent.provider.request({ method: "eth_getTransactionCount", params: [FUNDER, "latest"] }));
 
   before(async function () {
-    child = await hre.network.getOrCreate();
-    snapshot = (await child.provider.request({ method: "evm_snapshot" })) as Hex;
-    pair = await startLocalOrbitPair(hre, { child });
-    for (const name of VARS) saved.set(name, process.env[name]);
-    process.env.DEFAULT_PARENT_RPC_URL = pair.parentRpc.url;
-    process.env.DEFAULT_ROLLUP_ADDRESS = pair.addresses.rollup;
-    process.env.DEFAULT_PARENT_PRIVATE_KEY = FUNDER_KEY;
-    // A funder nearly empty on the child: the wallet set's top-ups must come from the parent.
-    await child.provider.request({ method: "hardhat_setBalance", params: [FUNDER, numberToHex(parseEther("0.2"))] });
-  });
-
-  after(async function () {
-    await pair?.stop();
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    if (snapshot !== undefined) await child.provider.request({ method: "evm_revert", params: [snapshot] });
+    ({ pair, child } = orbit());
   });
 
   it("--dry-run prints the deposit and its parent-chain cost and sends nothing", async function () {
