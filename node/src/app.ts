@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 
 import { isBaseError } from "./errors/base-error.js";
 import { ValidationError } from "./errors/request.js";
+import apiDeviceRoutes from "./routes/api-device/index.js";
 import deviceRoutes from "./routes/device/index.js";
 import healthRoutes from "./routes/health/index.js";
 import metricsRoutes from "./routes/metrics/index.js";
@@ -86,5 +87,6 @@ export async function buildApp(services: NodeServices, options: BuildAppOptions)
   await app.register(metricsRoutes);
   await app.register(deviceRoutes);
   await app.register(readingsRoutes);
+  await app.register(apiDeviceRoutes);
   return app;
 }

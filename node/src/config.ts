@@ -68,6 +68,18 @@ export const nodeConfigSchema = z.object({
       backoff: z.object({ baseMs: z.number().int().min(1), maxMs: z.number().int().min(1) }).optional(),
     })
     .prefault({}),
+  /** "m1": also serve the predecessor's unsigned API (POST /device/register {device_id}, /device/data {device_id, data, timestamp}). */
+  compat: z.enum(["none", "m1"]).default("none"),
+  /** With compat "m1", listen on a non-loopback address anyway (the M1 API accepts unsigned readings). */
+  compatAllowPublicBind: z.boolean().default(false),
+  /** "open": any valid did:key that signs a reading is enrolled; "operator": DIDs are registered by the operator. */
+  enroll: z.enum(["operator", "open"]).default("operator"),
+  /** Accept gateway-signed batches (one JWS over many readings) from gateways the operator registers. */
+  gateways: z.boolean().default(false),
+  /** Largest accepted |now - timestamp| of a JWS submission, seconds. */
+  jwsTimestampWindowSec: z.number().int().min(1).default(300),
+  /** How long an M1 / JWS answer waits for the on-chain commitment (its tx hash goes into the answer); 0: answer at once. */
+  deviceAnswerWaitMs: z.number().int().min(0).max(60_000).default(5_000),
   /** Start the commit loop at once (false: call node.outbox.start() / runOnce() yourself). */
   autoStart: z.boolean().default(true),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -110,7 +122,9 @@ const num = (v: string | undefined) => (v === undefined || v === "" ? undefined 
  * LCORE_NODE_PREVIOUS_MASTER_SECRETS (comma separated), LCORE_NODE_API_TOKEN,
  * LCORE_NODE_CRYPTO_ENGINE, LCORE_NODE_INGEST_WORKERS, LCORE_NODE_HOST, LCORE_NODE_PORT,
  * LCORE_NODE_DEVICE_PER_SECOND, LCORE_NODE_IP_PER_MINUTE,
- * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LEASE_MS, LCORE_NODE_DATABASE_POOL_SIZE, LCORE_NODE_LOG_LEVEL.
+ * LCORE_NODE_CONFIRMATIONS, LCORE_NODE_LEASE_MS, LCORE_NODE_DATABASE_POOL_SIZE, LCORE_NODE_LOG_LEVEL,
+ * LCORE_NODE_COMPAT (m1), LCORE_NODE_COMPAT_ALLOW_PUBLIC (1), LCORE_NODE_ENROLL (open), LCORE_NODE_JWS_WINDOW_SEC,
+ * LCORE_NODE_ANSWER_WAIT_MS, LCORE_NODE_GATEWAYS (1).
  */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   // Unset and empty variables both mean "use the default".
@@ -132,6 +146,12 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       ingestWorkers: num(env.LCORE_NODE_INGEST_WORKERS),
       devicePerSecond: num(env.LCORE_NODE_DEVICE_PER_SECOND),
       logLevel: env.LCORE_NODE_LOG_LEVEL as "info" | undefined,
+      compat: env.LCORE_NODE_COMPAT as "m1" | undefined,
+      compatAllowPublicBind: env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === undefined || env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "" ? undefined : env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "1" || env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "true",
+      enroll: env.LCORE_NODE_ENROLL as "open" | undefined,
+      gateways: env.LCORE_NODE_GATEWAYS === undefined || env.LCORE_NODE_GATEWAYS === "" ? undefined : env.LCORE_NODE_GATEWAYS === "1" || env.LCORE_NODE_GATEWAYS === "true",
+      jwsTimestampWindowSec: num(env.LCORE_NODE_JWS_WINDOW_SEC),
+      deviceAnswerWaitMs: num(env.LCORE_NODE_ANSWER_WAIT_MS),
       http: drop({ host: env.LCORE_NODE_HOST, port: num(env.LCORE_NODE_PORT), ipPerMinute: num(env.LCORE_NODE_IP_PER_MINUTE) }),
       committer: drop({ confirmations: num(env.LCORE_NODE_CONFIRMATIONS), leaseMs: num(env.LCORE_NODE_LEASE_MS) }),
       databasePoolSize: num(env.LCORE_NODE_DATABASE_POOL_SIZE),

@@ -2,7 +2,7 @@
 // verifier, metrics and the Fastify app into one object, the importable API
 // of the node (used by server.ts, the tests, the benchmarks and the stress task).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 import type { FastifyInstance } from "fastify";
@@ -13,10 +13,12 @@ import { buildApp } from "./app.js";
 import { createChainClients, type ChainClients } from "./chain/clients.js";
 import { readSubmitterAuthorised } from "./chain/read-submitter.js";
 import { errorSummary } from "./chain/revert-reason.js";
+import { CompatBindError } from "./errors/device-formats.js";
 import { resolveNodeConfig, type NodeConfig, type NodeUserConfig } from "./config.js";
 import type { SignedReading } from "./crypto/device-signature.js";
 import { Keyring } from "./crypto/keyring.js";
 import { loadOrCreateMasterSecret, parseMasterSecret } from "./crypto/master-secret.js";
+import { DeviceFormats } from "./devices/device-formats.js";
 import { DeviceRegistry, type RegisterDeviceParameters, type RegisteredDevice } from "./devices/device-registry.js";
 import { CryptoPool } from "./ingest/crypto-pool.js";
 import { IngestService, type IngestResult } from "./ingest/ingest-service.js";
@@ -26,6 +28,7 @@ import { OutboxCommitter } from "./outbox/committer.js";
 import { openStore, type Store } from "./store/index.js";
 import type { HealthReport, NodeServices } from "./services.js";
 import { verifyReadings, type VerifyReadingsParameters, type VerifyReport } from "./verifier/verify-readings.js";
+import { makePrivateDir } from "./fs/private-path.js";
 
 export interface LcoreNode {
   readonly config: NodeConfig;
@@ -33,6 +36,8 @@ export interface LcoreNode {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly outbox: OutboxCommitter;
+  /** JWS devices, gateway-signed batches and the M1 compat API (what /api/device/*, /api/gateway/* and --compat m1 call). */
+  readonly formats: DeviceFormats;
   readonly clients: ChainClients;
   /** The account that signs commits (must be owner or an authorised submitter). */
   readonly submitterAddress: Address;
@@ -58,12 +63,17 @@ export interface LcoreNode {
   close(): Promise<void>;
 }
 
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 function readOrCreateToken(path: string, log: pino.Logger): string {
   if (existsSync(path)) {
     if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} is readable by other users; run chmod 600 ${path}`);
     return readFileSync(path, "utf8").trim();
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makePrivateDir(dirname(path));
   const token = randomBytes(24).toString("base64url");
   writeFileSync(path, `${token}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(path, 0o600);
@@ -149,6 +159,20 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     pool,
   );
 
+  const formats = new DeviceFormats(devices, ingestService, store, {
+    compat: config.compat,
+    enroll: config.enroll,
+    jwsTimestampWindowSec: config.jwsTimestampWindowSec,
+    maxDataBytes: config.maxDataBytes,
+    deviceAnswerWaitMs: config.deviceAnswerWaitMs,
+    gateways: config.gateways,
+    bodyLimit: config.http.bodyLimit,
+  }, pool);
+  if (config.compat === "m1") {
+    log.warn("--compat m1: POST /device/register and /device/data also accept the predecessor's unsigned requests; their readings are stored as unauthenticated. Serve it on loopback or behind a gateway you trust");
+  }
+  if (config.enroll === "open") log.warn("--enroll open: any did:key that signs a valid reading is registered");
+
   const metrics = () => metricsSnapshot(store, { mode: config.commitMode, chainOk: outbox.chain.ok });
   prometheus = createPrometheusMetrics(metrics);
 
@@ -202,6 +226,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     metrics,
     prometheus,
     health,
+    formats,
     isOperator: (token) => token !== undefined && timingSafeEqual(createHash("sha256").update(token).digest(), tokenDigest),
   };
   const app = await buildApp(services, { bodyLimit: config.http.bodyLimit, ipPerMinute: config.http.ipPerMinute, logLevel: config.logLevel });
@@ -220,6 +245,7 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     app,
     store,
     outbox,
+    formats,
     clients,
     submitterAddress: outbox.submitterAddress,
     operatorToken,
@@ -243,7 +269,9 @@ export async function createNode(userConfig: NodeUserConfig): Promise<LcoreNode>
     prometheusText: () => prometheus!.registry.metrics(),
     health,
     async listen(overrides = {}) {
-      return await app.listen({ host: overrides.host ?? config.http.host, port: overrides.port ?? config.http.port });
+      const host = overrides.host ?? config.http.host;
+      if (config.compat === "m1" && !config.compatAllowPublicBind && !isLoopback(host)) throw new CompatBindError({ host });
+      return await app.listen({ host, port: overrides.port ?? config.http.port });
     },
     async close() {
       if (closed) return;

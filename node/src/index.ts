@@ -16,6 +16,10 @@ export { sealEnvelope, openEnvelope, readEnvelopeHeader, ENVELOPE_VERSION, type 
 export { Keyring, deriveDataKeys } from "./crypto/keyring.js";
 export { proofHashOf } from "./crypto/proof-hash.js";
 export type { RegisterDeviceParameters, RegisteredDevice } from "./devices/device-registry.js";
+export { DeviceFormats, type RegisterDidParameters } from "./devices/device-formats.js";
+export { parseDeviceDid, didKeyOf, type JwsAlg, type ParsedDid } from "./devices/did/device-did.js";
+export type { JwsSubmission } from "./devices/jws/jws-submission.js";
+export type { GatewaySubmission } from "./devices/gateway/gateway-batch.js";
 export type { IngestResult } from "./ingest/ingest-service.js";
 export type { ReadingView } from "./ingest/reading-view.js";
 export type { MetricsSnapshot } from "./metrics/node-metrics.js";

@@ -1,6 +1,7 @@
 // The services the HTTP routes call: the same operations createNode() exposes
 // in-process, so the API and the programmatic interface never drift apart.
 import type { SignedReading } from "./crypto/device-signature.js";
+import type { DeviceFormats } from "./devices/device-formats.js";
 import type { RegisterDeviceParameters, RegisteredDevice } from "./devices/device-registry.js";
 import type { IngestResult } from "./ingest/ingest-service.js";
 import type { ReadingView } from "./ingest/reading-view.js";
@@ -24,6 +25,8 @@ export interface NodeServices {
   metrics(): Promise<MetricsSnapshot>;
   prometheus: PrometheusMetrics;
   health(): Promise<HealthReport>;
+  /** JWS devices and the M1 compat API. */
+  formats: DeviceFormats;
   /** Constant-time check of an operator token. */
   isOperator(token: string | undefined): boolean;
 }

@@ -32,6 +32,10 @@ export interface ServeActionArguments {
   databaseUrl: string;
   deployments: string;
   duration: number;
+  compat?: string;
+  enroll?: string;
+  compatAllowPublic?: boolean;
+  gateways?: boolean;
 }
 
 export interface ServeResult {
@@ -63,6 +67,10 @@ async function submitterAccount(hre: HardhatRuntimeEnvironment, localKeys: boole
 export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEnvironment, print: Printer = defaultPrinter): Promise<ServeResult> {
   if (!["proof", "batch", "legacy"].includes(args.commit)) throw taskError(`--commit "${args.commit}" is not one of proof, batch, legacy.`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65_535) throw taskError(`--port ${args.port} is out of range (0-65535).`);
+  const compat = (args.compat ?? "") === "" ? (process.env.LCORE_NODE_COMPAT ?? "none") || "none" : args.compat!;
+  const enroll = (args.enroll ?? "") === "" ? (process.env.LCORE_NODE_ENROLL ?? "operator") || "operator" : args.enroll!;
+  if (!["none", "m1"].includes(compat)) throw taskError(`--compat "${compat}" is not one of none, m1.`);
+  if (!["operator", "open"].includes(enroll)) throw taskError(`--enroll "${enroll}" is not one of operator, open.`);
   if (args.duration < 0) throw taskError("--duration must be 0 (until Ctrl-C) or a number of seconds.");
   const ctx = await openChainContext(hre);
   const root = hre.config.paths.root;
@@ -109,6 +117,10 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
       apiToken: await readConfigVariable(hre, "LCORE_NODE_API_TOKEN"),
       apiTokenFile: join(root, ".lcore", "api-token"),
       http: { host: args.host, port: args.port },
+      compat: compat as "none" | "m1",
+      enroll: enroll as "operator" | "open",
+      compatAllowPublicBind: args.compatAllowPublic === true || process.env.LCORE_NODE_COMPAT_ALLOW_PUBLIC === "1",
+      gateways: args.gateways === true || process.env.LCORE_NODE_GATEWAYS === "1",
       logLevel: "warn",
     });
   } catch (error) {
@@ -119,10 +131,13 @@ export async function runServe(args: ServeActionArguments, hre: HardhatRuntimeEn
     url = await node.listen({ host: args.host, port: args.port });
   } catch (error) {
     await node.close();
+    if ((error as { code?: string }).code === "COMPAT_PUBLIC_BIND") throw taskError(`${errorText(error)} (--compatAllowPublic)`, error);
     throw taskError(`cannot listen on ${args.host}:${args.port} (${errorText(error)}); pass another --port.`, error);
   }
   print(`node serving ${url} on ${ctx.networkName} (chain ${ctx.chainId}); contract ${contract}; submitter ${node.submitterAddress} from ${source}; commits ${args.commit}; ${databaseUrl === "" ? `SQLite ${dbPath}` : `PostgreSQL ${node.store.name}`}`);
-  print(`routes: POST /device/register (Authorization: Bearer <token in .lcore/api-token or LCORE_NODE_API_TOKEN>), POST /device/data, POST /device/data/batch, GET /readings/:id, GET /health, GET /metrics`);
+  print(`routes: POST /device/register (Authorization: Bearer <token in .lcore/api-token or LCORE_NODE_API_TOKEN>), POST /device/data, POST /device/data/batch, GET /readings/:id, GET /health, GET /metrics; JWS devices: POST /api/device/submit, POST /api/device/register (operator), GET /healthcheck`);
+  if (compat === "m1") print("WARNING --compat m1: the predecessor's unsigned POST /device/register {device_id} and POST /device/data {device_id, data, timestamp} are served; their readings are marked unauthenticated");
+  if (enroll === "open") print("--enroll open: any did:key whose JWS verifies is registered on its first reading");
   print(args.duration > 0 ? `stopping after ${args.duration} s` : "Ctrl-C stops the node (pending commits are kept in SQLite and resumed next start)");
 
   await new Promise<void>((resolveStop) => {

@@ -5,12 +5,13 @@
 import type { Address, Hex } from "viem";
 
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 import type { ProcessorRuntime } from "./processor-artifact.js";
 
 import { taskError } from "./errors.js";
+import { makePrivateDir } from "../../node/src/fs/private-path.js";
 
 export interface DeploymentRecord {
   readonly contract: "MVPIoTProcessor";
@@ -63,7 +64,7 @@ export async function readDeployment(dir: string, chainId: number): Promise<Depl
 /** Writes the record atomically (temp file + rename), keeping the file diff-friendly. */
 export async function writeDeployment(dir: string, record: DeploymentRecord): Promise<string> {
   const file = deploymentFilePath(dir, record.chainId);
-  await mkdir(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
   const body: DeploymentFile = { chainId: record.chainId, deployments: { MVPIoTProcessor: record } };
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`);

@@ -5,6 +5,8 @@
 // `signReading` is the device-side helper (also used by tests and the stress task).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 
+import { ed25519 } from "@noble/curves/ed25519.js";
+
 import { InvalidPublicKeyError } from "../errors/device.js";
 
 const DOMAIN = Buffer.from("lcore-iot/reading/v1", "utf8");
@@ -32,9 +34,15 @@ function hexBytes(label: string, hex: string, length: number): Buffer {
   return Buffer.from(clean, "hex");
 }
 
-/** Imports a raw 32-byte Ed25519 public key (hex). @throws InvalidPublicKeyError */
+/** Imports a raw 32-byte Ed25519 public key (hex), refusing bytes that are not a point of the curve. @throws InvalidPublicKeyError */
 export function importDevicePublicKey(publicKeyHex: string): KeyObject {
   const raw = hexBytes("public_key", publicKeyHex, 32);
+  try {
+    // OpenSSL imports any 32 bytes; noble decodes the point and checks it is on the curve.
+    ed25519.Point.fromBytes(raw).assertValidity();
+  } catch (cause) {
+    throw new InvalidPublicKeyError({ reason: `not a point of Ed25519 (${cause instanceof Error ? cause.message : String(cause)})` });
+  }
   try {
     return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
   } catch (cause) {

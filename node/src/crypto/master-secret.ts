@@ -3,10 +3,11 @@
 // configuration, a random secret generated once into a 0600 file. The secret
 // itself is never logged; only the fact that a file was generated and its path.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 import { MasterSecretError } from "../errors/crypto.js";
+import { makePrivateDir } from "../fs/private-path.js";
 
 /** Minimum master secret length in bytes. */
 export const MIN_MASTER_SECRET_BYTES = 32;
@@ -42,7 +43,7 @@ export function loadOrCreateMasterSecret({ path, onGenerated }: LoadOrCreateMast
     }
     return parseMasterSecret(readFileSync(path, "utf8"));
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makePrivateDir(dirname(path));
   const secret = randomBytes(32);
   writeFileSync(path, `${secret.toString("hex")}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(path, 0o600);

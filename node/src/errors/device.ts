@@ -27,10 +27,13 @@ export class InvalidPublicKeyError extends BaseError {
   override name = "InvalidPublicKeyError";
   override readonly code = "INVALID_PUBLIC_KEY";
   override readonly statusCode = 400;
-  constructor({ reason }: { reason: string }) {
-    super("The device public key is not a valid Ed25519 public key.", {
+  constructor({ reason, curve = "Ed25519" }: { reason: string; curve?: string }) {
+    super(`The device public key is not a valid ${curve} public key.`, {
       metaMessages: [`Reason: ${reason}`],
-      details: "Send the 32-byte raw Ed25519 public key as 0x-prefixed or plain hex (64 hex digits).",
+      details:
+        curve === "Ed25519"
+          ? "Send the 32-byte raw Ed25519 public key as 0x-prefixed or plain hex (64 hex digits)."
+          : `Send the ${curve} public key the device signs with (SEC1, compressed or uncompressed, hex).`,
     });
   }
 }

@@ -10,6 +10,9 @@ import { importDevicePublicKey, verifyReadingSignature } from "../crypto/device-
 import { sealEnvelope, type CryptoEngine } from "../crypto/envelope.js";
 import type { DataKeys } from "../crypto/keyring.js";
 import { proofHashOf } from "../crypto/proof-hash.js";
+import type { JwsAlg } from "../devices/did/device-did.js";
+import { verifyJwsSignature } from "../devices/jws/compact-jws.js";
+import { importJwsDeviceKey } from "../devices/jws/device-key.js";
 
 export interface CryptoJob {
   deviceId: string;
@@ -22,6 +25,15 @@ export interface CryptoJob {
 
 export type CryptoJobResult = { ok: true; envelope: Uint8Array; proofHash: `0x${string}` } | { ok: false };
 
+/** A JWS signature check (JWS devices and gateways); the result is true when it verifies. */
+export interface JwsVerifyJob {
+  alg: JwsAlg;
+  /** Compressed SEC1 or raw Ed25519, hex (already validated when the device was registered). */
+  publicKey: string;
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+}
+
 export interface CryptoWorkerInit {
   keys: { keyId: Uint8Array; keyIdHex: string; layer1: Uint8Array; layer2: Uint8Array };
   engine: CryptoEngine;
@@ -31,11 +43,26 @@ function run(): void {
   const init = workerData as CryptoWorkerInit;
   const keys: DataKeys = init.keys;
   const publicKeys = new Map<string, KeyObject>();
-  parentPort!.on("message", (message: { id: number; jobs: CryptoJob[] } | "close") => {
+  const jwsKeys = new Map<string, KeyObject>();
+  parentPort!.on("message", (message: { id: number; jobs: CryptoJob[] } | { id: number; jws: JwsVerifyJob[] } | "close") => {
     if (message === "close") {
       keys.layer1.fill(0);
       keys.layer2.fill(0);
       process.exit(0);
+    }
+    if ("jws" in message) {
+      const results = message.jws.map((job) => {
+        const cacheKey = `${job.alg}:${job.publicKey}`;
+        let key = jwsKeys.get(cacheKey);
+        if (key === undefined) {
+          key = importJwsDeviceKey(job.alg, Buffer.from(job.publicKey, "hex")).keyObject;
+          if (jwsKeys.size > 100_000) jwsKeys.clear();
+          jwsKeys.set(cacheKey, key);
+        }
+        return verifyJwsSignature(job.alg, key, job.signingInput, job.signature);
+      });
+      parentPort!.postMessage({ id: message.id, results });
+      return;
     }
     const results: CryptoJobResult[] = [];
     const transfer: ArrayBuffer[] = [];

@@ -8,6 +8,8 @@
 // counter against the database (the replay check shared by all instances).
 import { DeviceRateLimitedError, ReplayedCounterError, BadSignatureError } from "../errors/device.js";
 import { ValidationError } from "../errors/request.js";
+import { ReplayedPayloadError, WrongDeviceFormatError } from "../errors/device-formats.js";
+import type { DeviceFormat } from "../store/device-formats-repository.js";
 import { verifyReadingSignature, type SignedReading } from "../crypto/device-signature.js";
 import { sealEnvelope, type CryptoEngine } from "../crypto/envelope.js";
 import type { Keyring } from "../crypto/keyring.js";
@@ -40,8 +42,35 @@ export interface IngestOptions {
   maxGroup: number;
 }
 
+/** Where a non-native reading came from (stored in reading_sources with the reading). */
+export interface ReadingSource {
+  format: DeviceFormat;
+  authenticated: boolean;
+  /** One acceptance per (device, replay key): the JWS signing input's hash, or the M1 (timestamp, data) hash. */
+  replayKey: string;
+}
+
+/** A reading whose sender was already authenticated (a JWS) or is not authenticated at all (M1 compat). */
+export interface AuthenticatedReading {
+  device: CachedDevice;
+  /** The reading's bytes (wiped once sealed). */
+  data: Buffer;
+  source: ReadingSource;
+  /** "return-existing": a repeat answers with the first reading (M1 clients retry blindly); "refuse": 409. */
+  onReplay: "return-existing" | "refuse";
+}
+
+export type AuthenticatedIngestResult = IngestResult & { replayed: boolean };
+
 interface Pending {
   row: NewReading;
+  source?: ReadingSource;
+  /** Who a duplicate replay key is reported for (the DID when there is one). */
+  replayId?: string;
+  /** Node-assigned counters: the row sealed again under another counter. */
+  reseal?: (counter: number) => NewReading;
+  /** Times this row was resealed after the store refused its counter. */
+  attempts?: number;
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
 }
@@ -72,6 +101,8 @@ export class IngestService {
   readonly #pool: CryptoPool | undefined;
   #dispatchQueue: Dispatch[] = [];
   #dispatchScheduled = false;
+  /** Non-native readings queued but not yet durable, by device + replay key. */
+  readonly #inFlight = new Map<string, Promise<IngestResult>>();
 
   constructor(store: Store, devices: DeviceRegistry, keyring: Keyring, options: IngestOptions, hooks: IngestHooks = {}, pool?: CryptoPool) {
     this.#store = store;
@@ -92,6 +123,9 @@ export class IngestService {
     const size = encoding === "utf8" ? Buffer.byteLength(data, "utf8") : Math.floor((data.length * 3) / 4);
     if (size > this.#options.maxDataBytes) {
       throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${size}` }] });
+    }
+    if (device.format !== "native") {
+      throw new WrongDeviceFormatError({ deviceId: device_id, expected: device.format === "m1" ? "the M1 compat API (POST /device/data {device_id, data, timestamp})" : "JWS (POST /api/device/submit)" });
     }
     if (counter <= device.lastCounter) {
       throw new ReplayedCounterError({ deviceId: device_id, counter, lastCounter: device.lastCounter });
@@ -116,7 +150,7 @@ export class IngestService {
     const encoding = reading.encoding ?? "utf8";
     const device = this.#precheck(reading, cached);
     const bytes = Buffer.from(data, encoding);
-    if (!verifyReadingSignature({ publicKey: device.publicKey, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
+    if (!verifyReadingSignature({ publicKey: device.publicKey!, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
       throw new BadSignatureError({ deviceId: device_id, counter });
     }
     this.#takeToken(device, now);
@@ -135,9 +169,14 @@ export class IngestService {
     };
   }
 
-  #persist(rows: readonly NewReading[]): Promise<PersistOutcome[]> {
+  #persist(batch: readonly Pending[]): Promise<PersistOutcome[]> {
     const kind = this.#options.mode === "proof" ? "commit_proof" : this.#options.mode === "legacy" ? "submit_result" : undefined;
-    return this.#store.readings.persistReadings(rows, kind);
+    const rows = batch.map((p) => p.row);
+    if (!batch.some((p) => p.source !== undefined)) return this.#store.readings.persistReadings(rows, kind);
+    const sources = batch.map((p) =>
+      p.source === undefined ? undefined : { format: p.source.format, authenticated: p.source.authenticated ? (1 as const) : (0 as const), replay_key: p.source.replayKey },
+    );
+    return this.#store.readings.persistReadings(rows, kind, sources);
   }
 
   /** The refusal of a reading the store found replayed (another instance took its counter). */
@@ -186,6 +225,133 @@ export class IngestService {
         setImmediate(() => this.#flush());
       }
     });
+  }
+
+  /**
+   * The shared path of the non-native formats after authentication: replay
+   * check, rate limit, a node-assigned counter, then the same envelope, group
+   * commit and outbox as a native reading. Resolves once durable. The store
+   * refuses a replay key already stored (by any instance) in the same
+   * transaction that would insert the reading.
+   */
+  ingestAuthenticated(reading: AuthenticatedReading): Promise<AuthenticatedIngestResult> {
+    const { device, data, source } = reading;
+    const key = `${device.deviceId}\u0000${source.replayKey}`;
+    try {
+      if (data.length > this.#options.maxDataBytes) {
+        throw new ValidationError({ issues: [{ path: "data", message: `expected at most ${this.#options.maxDataBytes} bytes, got ${data.length}` }] });
+      }
+      if (reading.onReplay === "refuse") return this.#queueAuthenticated(reading, key);
+      // M1 clients retry blindly: a stored repeat is answered with the first reading before it takes a token or a counter.
+      return this.#store.deviceFormats.readingByReplayKey(device.deviceId, source.replayKey).then(async (existing) => {
+        if (existing === undefined) return await this.#existingOnDuplicate(this.#queueAuthenticated(reading, key), device.deviceId, source.replayKey);
+        return await this.#existing(existing);
+      });
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
+  }
+
+  async #existing(readingId: number): Promise<AuthenticatedIngestResult> {
+    const row = await this.#store.readings.get(readingId);
+    if (row === undefined) throw new Error(`reading ${readingId} is gone from the store`);
+    return { ...resultOf(row, row.id), replayed: true };
+  }
+
+  /** "return-existing": a payload the store found already accepted (by another request or instance) answers with that reading. */
+  async #existingOnDuplicate(queued: Promise<AuthenticatedIngestResult>, deviceId: string, replayKey: string): Promise<AuthenticatedIngestResult> {
+    try {
+      return await queued;
+    } catch (error) {
+      if (!(error instanceof ReplayedPayloadError)) throw error;
+      const existing = await this.#store.deviceFormats.readingByReplayKey(deviceId, replayKey);
+      if (existing === undefined) throw error;
+      return await this.#existing(existing);
+    }
+  }
+
+  #queueAuthenticated(reading: AuthenticatedReading, key: string): Promise<AuthenticatedIngestResult> {
+    const { device, data, source } = reading;
+    try {
+      const inFlight = this.#inFlight.get(key);
+      if (inFlight !== undefined) {
+        if (reading.onReplay === "refuse") throw new ReplayedPayloadError({ deviceId: device.did ?? device.deviceId });
+        return inFlight.then((r) => ({ ...r, replayed: true }));
+      }
+      const now = Date.now();
+      this.#takeToken(device, now);
+      const promise = new Promise<IngestResult>((resolve, reject) => {
+        this.#queue.push({ ...this.#sealed(device, data, now), source, replayId: device.did ?? device.deviceId, resolve, reject });
+        if (this.#queue.length >= this.#options.maxGroup) this.#flush();
+        else if (!this.#scheduled) {
+          this.#scheduled = true;
+          setImmediate(() => this.#flush());
+        }
+      });
+      this.#inFlight.set(key, promise);
+      const forget = () => {
+        this.#inFlight.delete(key);
+        data.fill(0);
+      };
+      promise.then(forget, forget);
+      return promise.then((r) => ({ ...r, replayed: false }));
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * A node-assigned counter's row and how to seal it again under a new
+   * counter (another instance on the same database may have taken this one:
+   * the store answers "replayed", the counter is reloaded and the row resealed).
+   * The caller wipes `data` once the row is settled.
+   */
+  #sealed(device: CachedDevice, data: Buffer, now: number): Pick<Pending, "row" | "reseal"> {
+    const reseal = (counter: number): NewReading => {
+      const keys = this.#keyring.current;
+      const envelope = sealEnvelope({ keys, deviceId: device.deviceId, counter, plaintext: data, engine: this.#options.engine });
+      return { device_id: device.deviceId, counter, key_id: keys.keyIdHex, envelope, proof_hash: proofHashOf(envelope), mode: this.#options.mode, received_at: now };
+    };
+    return { row: reseal(++device.lastCounter), reseal };
+  }
+
+  /**
+   * A gateway's signed batch after its one signature verified: it takes one
+   * rate-limit token, and its readings get consecutive counters and go
+   * through the same envelope, group commit and outbox as every other
+   * reading, each with the replay key `batchKey:i` (a batch sent again is
+   * refused by the store, on any instance). Resolves once all are durable.
+   */
+  ingestGatewayBatch(gateway: CachedDevice, readings: readonly Buffer[], batchKey: string): Promise<IngestResult[]> {
+    try {
+      const firstKey = `${batchKey}:0`;
+      const marker = `${gateway.deviceId}\u0000${firstKey}`;
+      if (this.#inFlight.has(marker)) throw new ReplayedPayloadError({ deviceId: gateway.did ?? gateway.deviceId });
+      const now = Date.now();
+      this.#takeToken(gateway, now);
+      const promises = readings.map(
+        (data, i) =>
+          new Promise<IngestResult>((resolve, reject) => {
+            this.#queue.push({ ...this.#sealed(gateway, data, now), source: { format: "gateway", authenticated: true, replayKey: `${batchKey}:${i}` }, replayId: gateway.did ?? gateway.deviceId, resolve, reject });
+          }),
+      );
+      const all = Promise.all(promises);
+      const first = all.then((r) => r[0]!);
+      first.catch(() => undefined); // a refused batch is reported through `all`
+      this.#inFlight.set(marker, first);
+      const forget = () => {
+        this.#inFlight.delete(marker);
+        for (const data of readings) data.fill(0);
+      };
+      all.then(forget, forget);
+      this.#flush();
+      return all;
+    } catch (error) {
+      this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -316,7 +482,7 @@ export class IngestService {
   async #write(batch: Pending[]): Promise<void> {
     let ids: PersistOutcome[];
     try {
-      ids = await this.#persist(batch.map((p) => p.row));
+      ids = await this.#persist(batch);
     } catch (error) {
       for (const id of new Set(batch.map((p) => p.row.device_id))) await this.#devices.reloadCounter(id);
       for (const p of batch) p.reject(error);
@@ -324,20 +490,34 @@ export class IngestService {
     }
     let accepted = 0;
     const refused = new Set<string>();
+    const retry: Pending[] = [];
     batch.forEach((p, i) => {
       const id = ids[i]!;
       if (id === "replayed") {
         refused.add(p.row.device_id);
-        p.reject(this.#replayed(p.row));
+        if (p.reseal !== undefined && (p.attempts ?? 0) < MAX_RESEALS) retry.push(p);
+        else p.reject(this.#replayed(p.row));
+      } else if (id === "duplicate") {
+        this.#hooks.onRefused?.("REPLAYED_PAYLOAD");
+        p.reject(new ReplayedPayloadError({ deviceId: p.replayId ?? p.row.device_id }));
       } else {
         accepted++;
         p.resolve(resultOf(p.row, id));
       }
     });
     for (const id of refused) await this.#devices.reloadCounter(id);
+    // Node-assigned counters another instance took: the next counters after the stored one (written by the next group).
+    for (const p of retry) {
+      const device = this.#devices.cached(p.row.device_id);
+      if (device === undefined) p.reject(this.#replayed(p.row));
+      else this.#queue.push({ ...p, row: p.reseal!(++device.lastCounter), attempts: (p.attempts ?? 0) + 1 });
+    }
     if (accepted > 0) this.#hooks.onAccepted?.(accepted);
   }
 }
+
+/** How many times a node-assigned counter is taken again after another instance took it. */
+const MAX_RESEALS = 3;
 
 /** A device's readings always go to the same worker, so their order is kept. */
 function workerOf(deviceId: string, size: number): number {

@@ -33,6 +33,10 @@ export interface ReadingView {
     gas_used: number | null;
   };
   outbox: null | { status: string; attempts: number; last_error: string | null };
+  /** How the device sent it: native Ed25519, a JWS, a gateway's signed batch, or the predecessor's unsigned M1 API. */
+  format: "native" | "jws" | "gateway" | "m1";
+  /** False for M1 readings: nothing proves which device sent them. */
+  authenticated: boolean;
   /** Only for an authorised read with decrypt requested: the data as UTF-8 and as base64. */
   data?: string;
   data_base64?: string;
@@ -78,6 +82,7 @@ export async function viewReading(
     r.mode === "batch"
       ? r.batch_id === null ? undefined : await store.outbox.getByRef("commit_batch", r.batch_id)
       : await store.outbox.getByRef(r.mode === "proof" ? "commit_proof" : "submit_result", String(r.id));
+  const source = await store.deviceFormats.source(r.id);
   const view: ReadingView = {
     id: r.id,
     device_id: r.device_id,
@@ -94,6 +99,8 @@ export async function viewReading(
     envelope_bytes: r.envelope.length,
     batch,
     outbox: outboxRow === undefined ? null : { status: outboxRow.status, attempts: outboxRow.attempts, last_error: outboxRow.last_error },
+    format: source?.format ?? "native",
+    authenticated: source === undefined || source.authenticated === 1,
   };
   if (decrypt === true && keyring !== undefined) {
     const plain = openEnvelope({ keyring, deviceId: r.device_id, counter: r.counter, envelope: r.envelope, engine: engine ?? "noble" });

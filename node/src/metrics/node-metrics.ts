@@ -40,6 +40,9 @@ export interface MetricsSnapshot {
     outbox: MetricsFigures["outbox"];
     gas_used: number;
     chain_ok: boolean;
+    /** Readings per device format; `m1` readings are unauthenticated (the predecessor's unsigned API). */
+    readings_by_format: { native: number; jws: number; gateway: number; m1: number };
+    unauthenticated_readings: number;
   };
 }
 
@@ -59,6 +62,13 @@ export async function metricsSnapshot(store: Store, { mode, chainOk, targets = D
   now?: number;
 }): Promise<MetricsSnapshot> {
   const f = await store.metrics.figures(now);
+  const byFormat = { native: 0, jws: 0, gateway: 0, m1: 0 };
+  let unauthenticated = 0;
+  for (const c of await store.deviceFormats.counts()) {
+    byFormat[c.format] += c.n;
+    if (c.authenticated === 0) unauthenticated += c.n;
+  }
+  byFormat.native = f.readings - byFormat.jws - byFormat.gateway - byFormat.m1;
   const runtimeHours = Math.max(0, (now - f.firstStartedAt) / 3_600_000);
   const total = f.outbox.confirmed + f.outbox.failed;
   const successRate = total === 0 ? 100 : (f.outbox.confirmed / total) * 100;
@@ -88,6 +98,8 @@ export async function metricsSnapshot(store: Store, { mode, chainOk, targets = D
       outbox: f.outbox,
       gas_used: f.gasUsed,
       chain_ok: chainOk,
+      readings_by_format: byFormat,
+      unauthenticated_readings: unauthenticated,
     },
   };
 }
@@ -156,6 +168,21 @@ export function createPrometheusMetrics(fresh: () => Promise<MetricsSnapshot>, {
   gauge("lcore_node_outbox_in_flight", "Outbox rows sent, not yet confirmed", (s) => s.node.outbox.sent);
   gauge("lcore_node_outbox_failed", "Outbox rows given up on", (s) => s.node.outbox.failed);
   gauge("lcore_node_chain_ok", "1 when the chain answered the last round", (s) => (s.node.chain_ok ? 1 : 0));
+  gauge("lcore_node_unauthenticated_readings", "Readings accepted without a device signature (--compat m1)", (s) => s.node.unauthenticated_readings);
+  const byFormat = new Gauge({
+    name: "lcore_node_readings_by_format",
+    help: "Readings persisted, by device format (native, jws, gateway, m1)",
+    labelNames: ["format"] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        for (const [format, n] of Object.entries((await snapshot()).node.readings_by_format)) this.set({ format }, n);
+      } catch {
+        databaseUp.set(0);
+      }
+    },
+  });
+  void byFormat;
   gauge("lcore_node_gas_used_total", "Gas used by the node's confirmed transactions", (s) => s.node.gas_used);
   gauge("lcore_node_batches_committed", "Merkle batches committed on chain", (s) => s.node.committed_batches);
   const ingestAccepted = new Counter({ name: "lcore_node_ingest_accepted_total", help: "Readings accepted since start", registers: [registry] });

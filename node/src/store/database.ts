@@ -1,10 +1,11 @@
 // The SQLite handle of the node: better-sqlite3 in WAL mode, foreign keys on,
 // and numbered migrations (migrations/NNN.do.name.sql, undone by
 // NNN.undo.name.sql) applied in order inside one transaction each.
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 
 import Database from "better-sqlite3";
+
+import { ensurePrivateFile, restrictExisting } from "../fs/private-path.js";
 
 export type Db = Database.Database;
 
@@ -43,9 +44,12 @@ export interface OpenDatabaseParameters {
 
 /** Opens (creating if needed) the node database and migrates it to the latest version. */
 export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseParameters): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // The file exists as 0600 (in a 0700 folder if we made it) before SQLite opens it;
+  // SQLite gives its -wal and -shm files the database file's mode.
+  if (path !== ":memory:") ensurePrivateFile(path);
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
+  if (path !== ":memory:") restrictExisting([`${path}-wal`, `${path}-shm`]);
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");

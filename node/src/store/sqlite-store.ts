@@ -5,12 +5,13 @@
 // lease: every queued row is this instance's.
 import { openDatabase, type Db, type OpenDatabaseParameters } from "./database.js";
 import { createBatchesRepository } from "./batches-repository.js";
+import { createDeviceFormatsRepository } from "./device-formats-repository.js";
 import { createDevicesRepository } from "./devices-repository.js";
 import { createMetricsRepository } from "./metrics-repository.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createReadingsRepository } from "./readings-repository.js";
 import { DatabaseUnavailableError } from "../errors/store.js";
-import type { NodeStore, OutboxKind, PersistOutcome } from "./types.js";
+import type { NewReadingSource, NodeStore, OutboxKind, PersistOutcome } from "./types.js";
 
 /** The synchronous SQLite store (the repositories over one better-sqlite3 handle). */
 export interface SqliteStore {
@@ -20,6 +21,7 @@ export interface SqliteStore {
   batches: ReturnType<typeof createBatchesRepository>;
   outbox: ReturnType<typeof createOutboxRepository>;
   metrics: ReturnType<typeof createMetricsRepository>;
+  deviceFormats: ReturnType<typeof createDeviceFormatsRepository>;
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -34,6 +36,7 @@ export function openSqliteStore(parameters: OpenDatabaseParameters): SqliteStore
     batches: createBatchesRepository(db),
     outbox: createOutboxRepository(db),
     metrics: createMetricsRepository(db),
+    deviceFormats: createDeviceFormatsRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (db.open) db.close();
@@ -55,23 +58,34 @@ function settle<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => 
 /** Adapts the synchronous SQLite store to the NodeStore interface. */
 export function sqliteNodeStore(s: SqliteStore, instanceId: string): NodeStore {
   const lastCounter = s.db.prepare("SELECT last_counter FROM devices WHERE device_id = ?").pluck();
-  const persistReadings = (rows: readonly { device_id: string; counter: number }[] & readonly Parameters<typeof s.readings.insert>[0][], kind: OutboxKind | undefined): PersistOutcome[] =>
+  const persistReadings = (rows: readonly Parameters<typeof s.readings.insert>[0][], kind: OutboxKind | undefined, sources?: readonly (NewReadingSource | undefined)[]): PersistOutcome[] =>
     s.transaction(() => {
       const last = new Map<string, number>();
+      const keys = new Set<string>();
       const out: PersistOutcome[] = [];
-      for (const row of rows) {
+      rows.forEach((row, i) => {
+        const source = sources?.[i];
+        if (source !== undefined) {
+          const key = `${row.device_id}\u0000${source.replay_key}`;
+          if (keys.has(key) || s.deviceFormats.readingByReplayKey(row.device_id, source.replay_key) !== undefined) {
+            out.push("duplicate");
+            return;
+          }
+          keys.add(key);
+        }
         let l = last.get(row.device_id);
         if (l === undefined) l = (lastCounter.get(row.device_id) as number | undefined) ?? 0;
         if (row.counter <= l) {
           out.push("replayed");
           last.set(row.device_id, l);
-          continue;
+          return;
         }
         const id = s.readings.insert(row);
+        if (source !== undefined) s.deviceFormats.insertSource({ reading_id: id, device_id: row.device_id, ...source });
         if (kind !== undefined) s.outbox.enqueue(kind, String(id), row.received_at);
         last.set(row.device_id, row.counter);
         out.push(id);
-      }
+      });
       for (const [deviceId, counter] of last) s.devices.raiseCounter(deviceId, counter);
       return out;
     });
@@ -176,6 +190,23 @@ export function sqliteNodeStore(s: SqliteStore, instanceId: string): NodeStore {
     metrics: {
       firstStartedAt: settle((now?: number) => s.metrics.firstStartedAt(now)),
       figures: settle((now?: number) => s.metrics.figures(now)),
+    },
+    deviceFormats: {
+      register: settle((row, identity, queueOnChain) =>
+        s.transaction(() => {
+          if (s.devices.get(row.device_id) !== undefined) return false;
+          if (identity.did !== null && s.deviceFormats.identityByDid(identity.did) !== undefined) return false;
+          s.devices.insert(row);
+          s.deviceFormats.insertIdentity(identity);
+          if (queueOnChain) s.outbox.enqueue("register_device", row.device_id, row.registered_at);
+          return true;
+        }),
+      ),
+      identity: settle(s.deviceFormats.identity),
+      identityByDid: settle(s.deviceFormats.identityByDid),
+      source: settle(s.deviceFormats.source),
+      readingByReplayKey: settle(s.deviceFormats.readingByReplayKey),
+      counts: settle(s.deviceFormats.counts),
     },
     ping: settle(() => {
       if (!s.db.open) throw new DatabaseUnavailableError({ backend: "SQLite", reason: "the database is closed" });

@@ -8,12 +8,13 @@ import type pg from "pg";
 
 import type { BatchRow } from "./batches-repository.js";
 import type { Db } from "./database.js";
+import type { DeviceFormat, DeviceIdentityRow, ReadingSourceRow } from "./device-formats-repository.js";
 import type { DeviceRow } from "./devices-repository.js";
 import type { MetricsFigures } from "./metrics-repository.js";
 import type { OutboxKind, OutboxRow, OutboxStatus } from "./outbox-repository.js";
 import type { NewReading, ReadingRow, Receipt } from "./readings-repository.js";
 
-export type { BatchRow, DeviceRow, MetricsFigures, NewReading, OutboxKind, OutboxRow, OutboxStatus, ReadingRow, Receipt };
+export type { BatchRow, DeviceFormat, DeviceIdentityRow, ReadingSourceRow, DeviceRow, MetricsFigures, NewReading, OutboxKind, OutboxRow, OutboxStatus, ReadingRow, Receipt };
 export type StoreBackend = "sqlite" | "postgres";
 
 export interface DevicesRepo {
@@ -26,8 +27,16 @@ export interface DevicesRepo {
   setChainStatus(deviceId: string, status: DeviceRow["chain_status"], txHash: string | null): Promise<void>;
 }
 
-/** One reading's outcome in persistReadings: its id, or "replayed" when the database already holds an equal or higher counter of its device. */
-export type PersistOutcome = number | "replayed";
+/**
+ * One reading's outcome in persistReadings: its id; "replayed" when the
+ * database already holds an equal or higher counter of its device;
+ * "duplicate" when its source's replay key was already accepted (a signed
+ * payload sent twice, to this instance or another).
+ */
+export type PersistOutcome = number | "replayed" | "duplicate";
+
+/** Where a non-native reading came from, stored with it (reading_sources). */
+export type NewReadingSource = Omit<ReadingSourceRow, "reading_id" | "device_id">;
 
 export interface ReadingsRepo {
   insert(row: NewReading): Promise<number>;
@@ -36,9 +45,11 @@ export interface ReadingsRepo {
    * only readings whose counter is above the stored last_counter (replay
    * protection that holds across instances), inserts them with their outbox
    * row (`kind`, when given) and raises the counters. Rows of one device must
-   * come in increasing counter order. One outcome per row, in order.
+   * come in increasing counter order. `sources[i]`, when given, is stored
+   * with row i in the same transaction; a row whose (device, replay key) is
+   * already stored is not inserted ("duplicate"). One outcome per row, in order.
    */
-  persistReadings(rows: readonly NewReading[], kind: OutboxKind | undefined): Promise<PersistOutcome[]>;
+  persistReadings(rows: readonly NewReading[], kind: OutboxKind | undefined, sources?: readonly (NewReadingSource | undefined)[]): Promise<PersistOutcome[]>;
   get(id: number): Promise<ReadingRow | undefined>;
   getByProofHash(proofHash: string): Promise<ReadingRow | undefined>;
   inBatch(batchId: string): Promise<ReadingRow[]>;
@@ -104,6 +115,23 @@ export interface OutboxRepo {
   nextDueAt(): Promise<number | null>;
 }
 
+/** The identities of non-native devices and the sources of their readings (migration 003). */
+export interface DeviceFormatsRepo {
+  /**
+   * Inserts the device, its identity and, when `queueOnChain`, its
+   * register_device outbox row, atomically. False when the device id or the
+   * DID is already registered.
+   */
+  register(row: Omit<DeviceRow, "last_counter" | "chain_status" | "chain_tx_hash">, identity: DeviceIdentityRow, queueOnChain: boolean): Promise<boolean>;
+  identity(deviceId: string): Promise<DeviceIdentityRow | undefined>;
+  identityByDid(did: string): Promise<DeviceIdentityRow | undefined>;
+  source(readingId: number): Promise<ReadingSourceRow | undefined>;
+  /** The reading already accepted with this replay key, if any. */
+  readingByReplayKey(deviceId: string, replayKey: string): Promise<number | undefined>;
+  /** Readings per (format, authenticated), for /metrics. */
+  counts(): Promise<{ format: DeviceFormat; authenticated: 0 | 1; n: number }[]>;
+}
+
 export interface MetricsRepo {
   firstStartedAt(now?: number): Promise<number>;
   figures(now?: number): Promise<MetricsFigures>;
@@ -124,6 +152,7 @@ export interface NodeStore {
   batches: BatchesRepo;
   outbox: OutboxRepo;
   metrics: MetricsRepo;
+  deviceFormats: DeviceFormatsRepo;
   /** Throws DatabaseUnavailableError when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

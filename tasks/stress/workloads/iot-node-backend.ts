@@ -8,7 +8,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { Address, Hex } from "viem";
 
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { createPublicClient, createWalletClient, custom, parseAbiItem } from "viem";
@@ -20,6 +20,7 @@ import type { SimDevice, SimReading } from "./iot-devices.js";
 
 import { buildMerkleTree, getMerkleProof, type MerkleTree } from "../../../node/src/merkle/merkle-tree.js";
 import { errorText, taskError } from "../../shared/errors.js";
+import { makePrivateDir } from "../../../node/src/fs/private-path.js";
 
 interface Waiter {
   readonly id: number;
@@ -62,7 +63,7 @@ export class NodeIotBackend implements IotBackend {
     const transport = custom(ctx.connection.provider);
     const chain = ctx.publicClient.chain;
     const dataDir = join(hre.config.paths.root, ".lcore", "stress", p.runTag);
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makePrivateDir(dataDir);
     let node: LcoreNode;
     try {
       node = await createNode({

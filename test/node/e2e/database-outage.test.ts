@@ -110,6 +110,8 @@ describe("node on PostgreSQL: the database goes away", function () {
       expect(health.statusCode).to.equal(503);
       expect(health.json()).to.deep.include({ status: "degraded" });
       expect((health.json() as { database: { ok: boolean } }).database.ok).to.equal(false);
+      // The JWS SDK's health check says the same.
+      expect((await node.app.inject({ method: "GET", url: "/healthcheck" })).statusCode).to.equal(503);
 
       pg.start();
       // The refused counter was never stored: the device sends it again and it is accepted.

@@ -2,8 +2,12 @@
 import { expect } from "chai";
 
 import { migrate, openDatabase } from "../../../node/src/store/database.js";
-import { sqlAll } from "../helpers/store-sql.js";
+import { readdirSync } from "node:fs";
+import { sqlAll, sqlValue } from "../helpers/store-sql.js";
 import { openTestStore, TEST_BACKEND } from "../helpers/test-store.js";
+
+/** The newest SQLite migration (each branch that adds one moves it). */
+const latest = Math.max(...readdirSync(new URL("../../../node/src/store/migrations/", import.meta.url)).map((f) => Number(/^(\d{3})\.do\./.exec(f)?.[1] ?? 0)));
 
 describe("store", () => {
   it("opens in WAL mode with foreign keys and migrates to the latest version", () => {
@@ -18,7 +22,7 @@ describe("store", () => {
     const db = openDatabase({ path: ":memory:" });
     expect(migrate(db, 0)).to.equal(0);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").get()).to.equal(undefined);
-    expect(migrate(db)).to.equal(2);
+    expect(migrate(db)).to.equal(latest);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").get()).to.not.equal(undefined);
     db.close();
   });
@@ -41,7 +45,7 @@ describe("store", () => {
     const db = openDatabase({ path: ":memory:" });
     expect(migrate(db, 1)).to.equal(1);
     expect(db.prepare("SELECT name FROM pragma_table_info('readings')").pluck().all()).to.not.include("gas_used_for_l1");
-    expect(migrate(db)).to.equal(2);
+    expect(migrate(db)).to.equal(latest);
     expect(db.prepare("SELECT name FROM pragma_table_info('batches')").pluck().all()).to.include("gas_used_for_l1");
     db.close();
   });
@@ -86,6 +90,42 @@ describe("store", () => {
     await s.close();
   });
 
+  const identity = (deviceId: string, did: string | null) => ({ device_id: deviceId, format: "jws" as const, did, alg: "EdDSA" as const, label: null, enrolled_by: "operator" as const });
+  const source = (key: string) => ({ format: "jws" as const, authenticated: 1 as const, replay_key: key });
+
+  it(`registers a non-native device with its identity atomically and refuses a second device with the same DID (${TEST_BACKEND})`, async () => {
+    const s = await openTestStore();
+    expect(await s.deviceFormats.register(device, identity("EV_1", "did:key:z1"), true)).to.equal(true);
+    expect(await s.deviceFormats.identityByDid("did:key:z1")).to.include({ device_id: "EV_1", format: "jws", alg: "EdDSA" });
+    expect(await s.deviceFormats.register(device, identity("EV_1", "did:key:z2"), true)).to.equal(false);
+    expect(await s.deviceFormats.register({ ...device, device_id: "EV_2", chain_device_id: "0x02" }, identity("EV_2", "did:key:z1"), true)).to.equal(false);
+    // Nothing of the refused registrations stays: no device EV_2, one identity, one outbox row.
+    expect(await s.devices.get("EV_2")).to.equal(undefined);
+    expect(await s.deviceFormats.identity("EV_2")).to.equal(undefined);
+    expect((await s.outbox.counts()).queued).to.equal(1);
+    await s.close();
+  });
+
+  it(`stores a reading and its source in one unit of work; a replay key is accepted once (${TEST_BACKEND})`, async () => {
+    const s = await openTestStore();
+    await s.deviceFormats.register(device, identity("EV_1", "did:key:z1"), false);
+    const first = await s.readings.persistReadings([reading(1), reading(2)], "commit_proof", [source("k1"), undefined]);
+    expect(first.every((o) => typeof o === "number")).to.equal(true);
+    expect(await s.deviceFormats.source(first[0] as number)).to.include({ device_id: "EV_1", format: "jws", authenticated: 1, replay_key: "k1" });
+    expect(await s.deviceFormats.source(first[1] as number)).to.equal(undefined);
+    expect(await s.deviceFormats.readingByReplayKey("EV_1", "k1")).to.equal(first[0]);
+    // The same key again (in a later write, and twice in one write): not inserted, not counted, no outbox row; fresh keys go on.
+    const second = await s.readings.persistReadings([reading(3, "0x03aa"), reading(4), reading(5, "0x05aa"), reading(6)], "commit_proof", [source("k1"), source("k2"), source("k2"), undefined]);
+    expect(second[0]).to.equal("duplicate");
+    expect(second[1]).to.be.a("number");
+    expect(second[2]).to.equal("duplicate");
+    expect(second[3]).to.be.a("number");
+    expect(Number(await sqlValue(s, "SELECT COUNT(*) FROM readings"))).to.equal(4);
+    expect((await s.outbox.counts()).queued).to.equal(4);
+    expect(await s.deviceFormats.counts()).to.deep.equal([{ format: "jws", authenticated: 1, n: 2 }]);
+    await s.close();
+  });
+
   describe("several instances on one database", function () {
     before(function () {
       if (TEST_BACKEND !== "postgres") this.skip();
@@ -107,6 +147,29 @@ describe("store", () => {
       expect(rows.length).to.equal(stored.length);
       // A counter stored by one instance is refused by the others.
       for (const s of [a, b, c]) expect(await s.readings.persistReadings([reading(rows[0]!.counter, "0x99")], "commit_proof")).to.deep.equal(["replayed"]);
+      for (const s of [a, b, c]) await s.close();
+    });
+
+    it("accepts each signed payload (replay key) on one instance only, however the writes race", async () => {
+      const a = await openTestStore({ instanceId: "A" });
+      const b = await openTestStore({ sameDatabaseAs: a, instanceId: "B" });
+      const c = await openTestStore({ sameDatabaseAs: a, instanceId: "C" });
+      // One device per payload; each instance numbers the payload with its own (higher) counter, so only the replay key stops the repeats.
+      for (let i = 0; i < 10; i++) await a.deviceFormats.register({ ...device, device_id: `EV_${i}`, chain_device_id: `0x1${i}` }, identity(`EV_${i}`, `did:key:z${i}`), false);
+      const outcomes = await Promise.all(
+        [a, b, c].flatMap((s, k) =>
+          Array.from({ length: 10 }, (_, i) =>
+            s.readings.persistReadings([{ ...reading(k + 1, `0x${k}${i}ff`), device_id: `EV_${i}` }], "commit_proof", [source(`p${i}`)]).catch(() => ["error" as const]),
+          ),
+        ),
+      );
+      const rows = await sqlAll<{ replay_key: string }>(a, "SELECT replay_key FROM reading_sources");
+      expect(rows.length).to.equal(10);
+      expect(new Set(rows.map((r) => r.replay_key)).size).to.equal(10);
+      expect(Number(await sqlValue(a, "SELECT COUNT(*) FROM readings"))).to.equal(10);
+      expect(outcomes.flat().filter((o) => typeof o === "number").length).to.equal(10);
+      // The repeats are refused cleanly (a 409 to the device), not as failed writes.
+      expect(outcomes.flat().filter((o) => o === "duplicate").length).to.equal(20);
       for (const s of [a, b, c]) await s.close();
     });
 

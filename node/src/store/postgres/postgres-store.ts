@@ -2,7 +2,9 @@
 // instances sharing one database:
 // - ingest locks the devices' rows (FOR UPDATE, in id order, so two instances
 //   never deadlock) and keeps only counters above the stored last_counter, so
-//   a counter accepted by one instance is refused by all others;
+//   a counter accepted by one instance is refused by all others; a non-native
+//   reading's replay key is checked under the same lock (and is UNIQUE), so a
+//   signed payload is accepted once across all instances;
 // - the outbox is claimed with FOR UPDATE SKIP LOCKED plus a lease
 //   (claimed_by = this instance's submitter address, lease_until); a sent row
 //   stays with the instance whose nonce it used, and comes back to the queue
@@ -13,7 +15,7 @@
 import type pg from "pg";
 
 import type { OutboxKind, OutboxRow, OutboxStatus } from "../outbox-repository.js";
-import type { NodeStore, PersistOutcome, ReadingRow, Receipt } from "../types.js";
+import type { DeviceFormat, DeviceIdentityRow, NodeStore, PersistOutcome, ReadingRow, ReadingSourceRow, Receipt } from "../types.js";
 import { migratePostgres } from "./migrate.js";
 import { createPool, describeDatabaseUrl, translateError } from "./pool.js";
 
@@ -135,7 +137,7 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
         );
         return r!.id;
       },
-      persistReadings: (rows, kind) =>
+      persistReadings: (rows, kind, sources) =>
         tx(async (c) => {
           const deviceIds = [...new Set(rows.map((r) => r.device_id))].sort();
           const locked = await c.query<{ device_id: string; last_counter: number }>(
@@ -143,9 +145,28 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
             [deviceIds],
           );
           const last = new Map(locked.rows.map((r) => [r.device_id, r.last_counter]));
+          // Replay keys already stored (read under the devices' locks, so no other instance adds one meanwhile).
+          const keyOf = (i: number) => `${rows[i]!.device_id}\u0000${sources![i]!.replay_key}`;
+          const withSource = sources === undefined ? [] : rows.map((_, i) => i).filter((i) => sources[i] !== undefined);
+          const taken = new Set<string>();
+          if (withSource.length > 0) {
+            const found = await c.query<{ device_id: string; replay_key: string }>(
+              "SELECT s.device_id, s.replay_key FROM reading_sources s JOIN unnest($1::text[], $2::text[]) AS u(d, k) ON s.device_id = u.d AND s.replay_key = u.k",
+              [withSource.map((i) => rows[i]!.device_id), withSource.map((i) => sources![i]!.replay_key)],
+            );
+            for (const r of found.rows) taken.add(`${r.device_id}\u0000${r.replay_key}`);
+          }
           const out: PersistOutcome[] = [];
           const keep: number[] = [];
           rows.forEach((row, i) => {
+            if (sources?.[i] !== undefined) {
+              const key = keyOf(i);
+              if (taken.has(key)) {
+                out.push("duplicate");
+                return;
+              }
+              taken.add(key);
+            }
             const l = last.get(row.device_id) ?? 0;
             if (row.counter <= l) {
               out.push("replayed");
@@ -165,6 +186,19 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
           );
           const idOf = new Map(inserted.rows.map((r) => [`${r.device_id}\u0000${r.counter}`, r.id]));
           for (const i of keep) out[i] = idOf.get(`${rows[i]!.device_id}\u0000${rows[i]!.counter}`)!;
+          const sourced = sources === undefined ? [] : keep.filter((i) => sources[i] !== undefined);
+          if (sourced.length > 0) {
+            await c.query(
+              "INSERT INTO reading_sources (reading_id, device_id, format, authenticated, replay_key) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::smallint[], $5::text[])",
+              [
+                sourced.map((i) => out[i]),
+                sourced.map((i) => rows[i]!.device_id),
+                sourced.map((i) => sources![i]!.format),
+                sourced.map((i) => sources![i]!.authenticated),
+                sourced.map((i) => sources![i]!.replay_key),
+              ],
+            );
+          }
           if (kind !== undefined) {
             await c.query(
               "INSERT INTO outbox (kind, ref, created_at, updated_at) SELECT $1, u.ref, u.t, u.t FROM unnest($2::text[], $3::bigint[]) AS u(ref, t) ON CONFLICT DO NOTHING",
@@ -354,6 +388,34 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
           gasUsed: b!.gas + g!.gas,
         };
       },
+    },
+    deviceFormats: {
+      register: (row, identity, queueOnChain) =>
+        tx(async (c) => {
+          const inserted = await c.query(
+            "INSERT INTO devices (device_id, chain_device_id, public_key, owner_address, registered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            [row.device_id, row.chain_device_id, row.public_key, row.owner_address, row.registered_at],
+          );
+          if (inserted.rowCount !== 1) return false;
+          const identified = await c.query(
+            "INSERT INTO device_identities (device_id, format, did, alg, label, enrolled_by) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            [identity.device_id, identity.format, identity.did, identity.alg, identity.label, identity.enrolled_by],
+          );
+          if (identified.rowCount !== 1) {
+            // The DID is another device's: undo the device row too.
+            await c.query("DELETE FROM devices WHERE device_id = $1", [row.device_id]);
+            return false;
+          }
+          if (queueOnChain) {
+            await c.query("INSERT INTO outbox (kind, ref, created_at, updated_at) VALUES ('register_device', $1, $2, $2) ON CONFLICT DO NOTHING", [row.device_id, row.registered_at]);
+          }
+          return true;
+        }),
+      identity: (id) => one<DeviceIdentityRow>("SELECT * FROM device_identities WHERE device_id = $1", [id]),
+      identityByDid: (did) => one<DeviceIdentityRow>("SELECT * FROM device_identities WHERE did = $1", [did]),
+      source: (id) => one<ReadingSourceRow>("SELECT * FROM reading_sources WHERE reading_id = $1", [id]),
+      readingByReplayKey: async (id, key) => (await one<{ reading_id: number }>("SELECT reading_id FROM reading_sources WHERE device_id = $1 AND replay_key = $2", [id, key]))?.reading_id,
+      counts: () => q<{ format: DeviceFormat; authenticated: 0 | 1; n: number }>("SELECT format, authenticated, COUNT(*) AS n FROM reading_sources GROUP BY format, authenticated"),
     },
     async ping() {
       await q("SELECT 1");
