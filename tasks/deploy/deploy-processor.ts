@@ -227,10 +227,12 @@ export async function deployProcessor(
   };
   const recordFile = await writeDeployment(dir, full);
   const totalCostWei = steps.reduce((sum, s) => sum + s.costWei, 0n);
-  // Each receipt's parent-chain share (gasUsedForL1, or NodeInterface where the receipt lacks it).
+  // Each receipt's parent-chain share (gasUsedForL1, or NodeInterface where the receipt lacks it), for the
+  // steps that sent a transaction in this run (a reused deployment's recorded transaction may be on a chain
+  // that is gone, e.g. an earlier in-process run).
   const parentShares = await Promise.all(
     steps.map(async (s) =>
-      s.txHash === undefined ? undefined : await readReceiptCost(ctx.publicClient, await ctx.publicClient.getTransactionReceipt({ hash: s.txHash })),
+      s.txHash === undefined || s.step === "reuse" ? undefined : await readReceiptCost(ctx.publicClient, await ctx.publicClient.getTransactionReceipt({ hash: s.txHash })),
     ),
   );
   const parentChainGas = parentShares.reduce((sum, c) => sum + (c?.parentChainGas ?? 0n), 0n);
