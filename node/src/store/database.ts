@@ -1,39 +1,14 @@
 // The SQLite handle of the node: better-sqlite3 in WAL mode, foreign keys on,
 // and numbered migrations (migrations/NNN.do.name.sql, undone by
 // NNN.undo.name.sql) applied in order inside one transaction each.
-import { readdirSync, readFileSync } from "node:fs";
-
 import Database from "better-sqlite3";
 
 import { ensurePrivateFile, restrictExisting } from "../fs/private-path.js";
+import { listMigrations } from "./migration-files.js";
 
 export type Db = Database.Database;
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
-
-interface Migration {
-  version: number;
-  name: string;
-  up: string;
-  down: string | undefined;
-}
-
-function listMigrations(): Migration[] {
-  const files = readdirSync(MIGRATIONS_DIR);
-  const migrations: Migration[] = [];
-  for (const file of files) {
-    const m = /^(\d{3})\.do\.(.+)\.sql$/.exec(file);
-    if (m === null) continue;
-    const undo = `${m[1]}.undo.${m[2]}.sql`;
-    migrations.push({
-      version: Number(m[1]),
-      name: m[2]!,
-      up: readFileSync(new URL(file, MIGRATIONS_DIR), "utf8"),
-      down: files.includes(undo) ? readFileSync(new URL(undo, MIGRATIONS_DIR), "utf8") : undefined,
-    });
-  }
-  return migrations.sort((a, b) => a.version - b.version);
-}
 
 export interface OpenDatabaseParameters {
   /** File path, or ":memory:". */
@@ -61,7 +36,7 @@ export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseParam
 export function migrate(db: Db, target?: number): number {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
   const current = (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
-  const all = listMigrations();
+  const all = listMigrations(MIGRATIONS_DIR);
   const goal = target ?? all.at(-1)?.version ?? 0;
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   const forget = db.prepare("DELETE FROM schema_migrations WHERE version = ?");

@@ -1,37 +1,13 @@
 // Numbered migrations for PostgreSQL (migrations/NNN.do.name.sql, undone by
 // NNN.undo.name.sql), applied in order, one transaction each, under an
 // advisory lock so instances starting together migrate once.
-import { readdirSync, readFileSync } from "node:fs";
-
 import type pg from "pg";
+
+import { listMigrations } from "../migration-files.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 /** Arbitrary constant: the advisory lock key of the node's migrations. */
 const MIGRATION_LOCK = 7_365_211;
-
-interface Migration {
-  version: number;
-  name: string;
-  up: string;
-  down: string | undefined;
-}
-
-function listMigrations(): Migration[] {
-  const files = readdirSync(MIGRATIONS_DIR);
-  const out: Migration[] = [];
-  for (const file of files) {
-    const m = /^(\d{3})\.do\.(.+)\.sql$/.exec(file);
-    if (m === null) continue;
-    const undo = `${m[1]}.undo.${m[2]}.sql`;
-    out.push({
-      version: Number(m[1]),
-      name: m[2]!,
-      up: readFileSync(new URL(file, MIGRATIONS_DIR), "utf8"),
-      down: files.includes(undo) ? readFileSync(new URL(undo, MIGRATIONS_DIR), "utf8") : undefined,
-    });
-  }
-  return out.sort((a, b) => a.version - b.version);
-}
 
 /** Migrates up (or down) to `target` (default: latest); returns the resulting version. */
 export async function migratePostgres(pool: pg.Pool, target?: number): Promise<number> {
@@ -40,7 +16,7 @@ export async function migratePostgres(pool: pg.Pool, target?: number): Promise<n
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     const current = Number((await client.query<{ v: number }>("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")).rows[0]!.v);
-    const all = listMigrations();
+    const all = listMigrations(MIGRATIONS_DIR);
     const goal = target ?? all.at(-1)?.version ?? 0;
     const steps =
       goal >= current
