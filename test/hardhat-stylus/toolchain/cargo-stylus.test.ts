@@ -1,6 +1,7 @@
 // cargo-stylus 0.10, unmodified, against this project's `hardhat node`:
 // check, deploy (with and without activation), activate, cache status,
-// suggest-bid and bid (through the EVM CacheManager), trace --use-native-tracer, and
+// suggest-bid and bid (through the EVM CacheManager), trace with its JavaScript
+// tracer and with --use-native-tracer, and
 // the commands that cannot pass yet, each pending with its reason. The WASM
 // comes from files (--wasm-file): the committed MVPIoTProcessor build and a
 // WAT counter compiled here, since rustup has no wasm32 target on this
@@ -38,10 +39,6 @@ export const CARGO_STYLUS_PENDING: ReadonlyMap<string, string> = new Map([
   [
     "deploy with a constructor",
     "with --wasm-file cargo-stylus 0.10.10 never calls a constructor (deploy_wasm_file ignores --constructor-args), and building from source needs rustup's wasm32-unknown-unknown target, which is not installed here (the committed artifacts are built by Debian's rustc-web, docs/contract-build.md); the node side (StylusDeployer: factory CREATE2 of Stylus code, activation and the constructor in one transaction) works, see the corpus case factory.solidity.stylus-constructor",
-  ],
-  [
-    "trace",
-    "cargo-stylus's JavaScript tracer (query.js: hostio/enter/exit callbacks) is not run by the node (no JavaScript tracer engine); it answers with an error saying so. `trace --use-native-tracer` (Nitro's stylusTracer) is served",
   ],
 ]);
 
@@ -211,6 +208,36 @@ describe("cargo-stylus against `hardhat node`", function () {
       "user_returned",
     ]);
     expect(records[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+  });
+
+  it("cargo stylus trace (its JavaScript tracer, query.js) prints the same host calls as --use-native-tracer", async function () {
+    const deployed = await run("deploy", "--no-verify", "-e", url, "--wasm-file", counterWasm, "--private-key", TEST_KEYS.owner);
+    const program = deployedAddress(deployed);
+    const wallet = createWalletClient({ transport: http(url), account: TEST_ADDRESSES.owner });
+    const hash = await wallet.writeContract({ address: program, abi: counterAbi, functionName: "increment", chain: null });
+    expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+    const records = async (...extra: string[]) => {
+      const traced = await run("trace", "-e", url, "--tx", hash, ...extra);
+      expect(traced.exitCode, traced.output).to.equal(0);
+      const line = traced.output.split("\n").find((l) => l.startsWith("["));
+      expect(line, traced.output).to.not.equal(undefined);
+      return JSON.parse(line!) as Array<{ name: string; args: string; outs: string; startInk: number; endInk: number }>;
+    };
+    const js = await records();
+    const native = await records("--use-native-tracer");
+    expect(js.map((r) => r.name)).to.deep.equal([
+      "user_entrypoint",
+      "read_args",
+      "storage_load_bytes32",
+      "storage_cache_bytes32",
+      "storage_flush_cache",
+      "emit_log",
+      "write_result",
+      "user_returned",
+    ]);
+    expect(js).to.deep.equal(native);
+    expect(js[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+    expect(js[0]!.startInk).to.be.greaterThan(js.at(-1)!.endInk);
   });
 
   for (const [command, reason] of CARGO_STYLUS_PENDING) {
