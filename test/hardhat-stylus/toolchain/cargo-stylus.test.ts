@@ -19,6 +19,7 @@ import {
   http,
   keccak256,
   parseEther,
+  toFunctionSelector,
   type Address,
   type PublicClient,
 } from "viem";
@@ -28,6 +29,7 @@ import { ARBWASMCACHE_ADDRESS, arbWasmCacheAbi } from "../../../hardhat-stylus/s
 import { CACHE_MANAGER_ADDRESS } from "../../../hardhat-stylus/src/internal/predeploys/addresses.js";
 import { loadMvpIoTProcessorArtifact } from "../../../contracts-stylus/artifacts/index.js";
 import { counterAbi, counterWat } from "../../fixtures/stylus-programs/integration/counter.js";
+import { forwarderAbi, forwarderWat } from "../../fixtures/stylus-programs/integration/forwarder.js";
 import { startServedDevnet, type ServedDevnet } from "../../helpers/served-hardhat-node.js";
 import { watToWasm } from "../helpers/wat.js";
 
@@ -50,6 +52,7 @@ describe("cargo-stylus against `hardhat node`", function () {
   let pub: PublicClient;
   let mvpWasm: string;
   let counterWasm: string;
+  let forwarderWasm: string;
   let badWasm: string;
   const run = async (...args: string[]) => await cargoStylus(workspace!.dir, args);
   const programVersion = async (program: Address) =>
@@ -69,6 +72,8 @@ describe("cargo-stylus against `hardhat node`", function () {
     writeFileSync(mvpWasm, loadMvpIoTProcessorArtifact().wasm);
     counterWasm = path.join(workspace.dir, "counter.wasm");
     writeFileSync(counterWasm, await watToWasm(counterWat(90)));
+    forwarderWasm = path.join(workspace.dir, "forwarder.wasm");
+    writeFileSync(forwarderWasm, await watToWasm(forwarderWat()));
     // A module without the user_entrypoint export: Nitro refuses it.
     badWasm = path.join(workspace.dir, "bad.wasm");
     writeFileSync(badWasm, await watToWasm('(module (memory (export "memory") 1 1))'));
@@ -238,6 +243,29 @@ describe("cargo-stylus against `hardhat node`", function () {
     expect(js).to.deep.equal(native);
     expect(js[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
     expect(js[0]!.startInk).to.be.greaterThan(js.at(-1)!.endInk);
+  });
+
+  it("cargo stylus trace (JavaScript tracer) nests a called program's host calls under call_contract, as --use-native-tracer does", async function () {
+    const counter = deployedAddress(await run("deploy", "--no-verify", "-e", url, "--wasm-file", counterWasm, "--private-key", TEST_KEYS.owner));
+    const forwarder = deployedAddress(await run("deploy", "--no-verify", "-e", url, "--wasm-file", forwarderWasm, "--private-key", TEST_KEYS.owner));
+    const wallet = createWalletClient({ transport: http(url), account: TEST_ADDRESSES.owner });
+    const increment = toFunctionSelector("increment()");
+    const hash = await wallet.writeContract({ address: forwarder, abi: forwarderAbi, functionName: "callForward", args: [counter, increment], chain: null });
+    expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+    type Record = { name: string; address?: string; steps?: Record[] };
+    const records = async (...extra: string[]) => {
+      const traced = await run("trace", "-e", url, "--tx", hash, ...extra);
+      expect(traced.exitCode, traced.output).to.equal(0);
+      const line = traced.output.split("\n").find((l) => l.startsWith("["));
+      expect(line, traced.output).to.not.equal(undefined);
+      // query.js writes addresses as toHex gives them (lowercase), stylusTracer checksummed.
+      return JSON.parse(line!.toLowerCase()) as Record[];
+    };
+    const js = await records();
+    expect(js).to.deep.equal(await records("--use-native-tracer"));
+    const call = js.find((r) => r.name === "call_contract");
+    expect(call?.address).to.equal(counter.toLowerCase());
+    expect(call!.steps!.map((r) => r.name)).to.include.members(["user_entrypoint", "storage_load_bytes32", "emit_log", "user_returned"]);
   });
 
   for (const [command, reason] of CARGO_STYLUS_PENDING) {
