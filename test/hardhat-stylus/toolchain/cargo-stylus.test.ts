@@ -1,7 +1,7 @@
 // cargo-stylus 0.10, unmodified, against this project's `hardhat node`:
 // check, deploy (with and without activation), activate, cache status,
-// suggest-bid and bid (through the EVM CacheManager), trace with its JavaScript
-// tracer and with --use-native-tracer, and
+// suggest-bid and bid (through the EVM CacheManager), trace and simulate with
+// their JavaScript tracer and with --use-native-tracer, and
 // the commands that cannot pass yet, each pending with its reason. The WASM
 // comes from files (--wasm-file): the committed MVPIoTProcessor build and a
 // WAT counter compiled here, since rustup has no wasm32 target on this
@@ -266,6 +266,32 @@ describe("cargo-stylus against `hardhat node`", function () {
     const call = js.find((r) => r.name === "call_contract");
     expect(call?.address).to.equal(counter.toLowerCase());
     expect(call!.steps!.map((r) => r.name)).to.include.members(["user_entrypoint", "storage_load_bytes32", "emit_log", "user_returned"]);
+  });
+
+  it("cargo stylus simulate (debug_traceCall with its JavaScript tracer) prints the same host calls as --use-native-tracer", async function () {
+    const counter = deployedAddress(await run("deploy", "--no-verify", "-e", url, "--wasm-file", counterWasm, "--private-key", TEST_KEYS.owner));
+    const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+    const simulate = async (...extra: string[]) => {
+      const out = await run("simulate", "-e", url, "--from", TEST_ADDRESSES.owner, "--to", counter, "--data", data, ...extra);
+      expect(out.exitCode, out.output).to.equal(0);
+      return out.output;
+    };
+    const js = await simulate();
+    expect(js).to.equal(await simulate("--use-native-tracer"));
+    const line = js.split("\n").find((l) => l.startsWith("["));
+    expect(line, js).to.not.equal(undefined);
+    const records = JSON.parse(line!) as Array<{ name: string; outs: string }>;
+    expect(records.map((r) => r.name)).to.deep.equal([
+      "user_entrypoint",
+      "read_args",
+      "storage_load_bytes32",
+      "storage_cache_bytes32",
+      "storage_flush_cache",
+      "emit_log",
+      "write_result",
+      "user_returned",
+    ]);
+    expect(records[1]!.outs).to.equal(data);
   });
 
   for (const [command, reason] of CARGO_STYLUS_PENDING) {
