@@ -101,6 +101,16 @@ describe("JavaScript tracer sandbox", function () {
     expect(errorOf(() => looping.run(EVENTS, CTX)).message).to.contain("execution timeout");
     expect(errorOf(() => JsTracer.compile("(function () { for (;;) {} })()", { timeoutMs: 100 })).message).to.contain("execution timeout");
     expect(JsTracer.compile("{ result: function () { return 2; }, fault: function () {} }").run([], CTX)).to.equal(2);
+    // Go durations the vm cannot take as they are ("250.5ms", "1000h", "0") still give a limit, never a crash.
+    for (const timeoutMs of [250.5, 3_600_000_000]) {
+      expect(JsTracer.compile("{ result: function () { return 3; }, fault: function () {} }", { timeoutMs }).run([], CTX)).to.equal(3);
+    }
+    try {
+      JsTracer.compile("{ result: function () { return 3; }, fault: function () {} }", { timeoutMs: 0 }).run([], CTX);
+    } catch (error) {
+      expect(error).to.be.instanceOf(JsTracerError);
+      expect((error as Error).message).to.contain("execution timeout");
+    }
   });
 
   it("gives the tracer no process, require or host objects, and no way to build code from strings", function () {

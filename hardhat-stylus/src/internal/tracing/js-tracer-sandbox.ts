@@ -166,7 +166,8 @@ export class JsTracer {
 
   /** Evaluates `(code)` in a fresh context, as geth does; throws JsTracerError for bad code. */
   static compile(code: string, options: { timeoutMs?: number; precompiles?: readonly string[] } = {}): JsTracer {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_JS_TRACER_TIMEOUT_MS;
+    // vm takes a positive whole number of milliseconds below 2^32; Go durations may be "0", "1.5ms" or "1000h".
+    const timeoutMs = Math.min(2 ** 31, Math.max(1, Math.ceil(options.timeoutMs ?? DEFAULT_JS_TRACER_TIMEOUT_MS)));
     // A null-prototype sandbox: the context's globals are its own built-ins only.
     const context = vm.createContext(Object.create(null) as object, {
       name: "hardhat-stylus js tracer",
@@ -180,8 +181,12 @@ export class JsTracer {
         throw tracerError(error, where, timeoutMs);
       }
     };
-    run(PRELUDE, "");
-    run(`var __precompiles = JSON.parse(${JSON.stringify(JSON.stringify((options.precompiles ?? []).map((a) => a.toLowerCase())))});`, "");
+    // The plugin's own prelude runs under the default limit; the tracer's code under the request's.
+    const prelude = (source: string): void => {
+      new vm.Script(source, { filename: "tracer-prelude.js" }).runInContext(context, { timeout: DEFAULT_JS_TRACER_TIMEOUT_MS, breakOnSigint: false });
+    };
+    prelude(PRELUDE);
+    prelude(`var __precompiles = JSON.parse(${JSON.stringify(JSON.stringify((options.precompiles ?? []).map((a) => a.toLowerCase())))});`);
     try {
       new vm.Script(`(${code}\n)`, { filename: "tracer.js" });
     } catch (error) {
