@@ -228,6 +228,15 @@ describe("cargo-stylus against `hardhat node`", function () {
       expect(line, traced.output).to.not.equal(undefined);
       return JSON.parse(line!) as Array<{ name: string; args: string; outs: string; startInk: number; endInk: number }>;
     };
+    // Bad tracer code gets geth's error from the served node, which keeps serving.
+    const bad = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "debug_traceTransaction", params: [hash, { tracer: "{ result: function() {" }] }),
+    });
+    const answer = (await bad.json()) as { error?: { code: number; message: string } };
+    expect(answer.error?.code).to.equal(-32000);
+    expect(answer.error?.message).to.match(/^SyntaxError: /);
     const js = await records();
     const native = await records("--use-native-tracer");
     expect(js.map((r) => r.name)).to.deep.equal([
