@@ -1,6 +1,7 @@
 // cargo-stylus 0.10, unmodified, against this project's `hardhat node`:
 // check, deploy (with and without activation), activate, cache status,
-// suggest-bid and bid (through the EVM CacheManager), trace --use-native-tracer, and
+// suggest-bid and bid (through the EVM CacheManager), trace and simulate with
+// their JavaScript tracer and with --use-native-tracer, and
 // the commands that cannot pass yet, each pending with its reason. The WASM
 // comes from files (--wasm-file): the committed MVPIoTProcessor build and a
 // WAT counter compiled here, since rustup has no wasm32 target on this
@@ -18,6 +19,7 @@ import {
   http,
   keccak256,
   parseEther,
+  toFunctionSelector,
   type Address,
   type PublicClient,
 } from "viem";
@@ -27,6 +29,7 @@ import { ARBWASMCACHE_ADDRESS, arbWasmCacheAbi } from "../../../hardhat-stylus/s
 import { CACHE_MANAGER_ADDRESS } from "../../../hardhat-stylus/src/internal/predeploys/addresses.js";
 import { loadMvpIoTProcessorArtifact } from "../../../contracts-stylus/artifacts/index.js";
 import { counterAbi, counterWat } from "../../fixtures/stylus-programs/integration/counter.js";
+import { forwarderAbi, forwarderWat } from "../../fixtures/stylus-programs/integration/forwarder.js";
 import { startServedDevnet, type ServedDevnet } from "../../helpers/served-hardhat-node.js";
 import { watToWasm } from "../helpers/wat.js";
 
@@ -39,10 +42,6 @@ export const CARGO_STYLUS_PENDING: ReadonlyMap<string, string> = new Map([
     "deploy with a constructor",
     "with --wasm-file cargo-stylus 0.10.10 never calls a constructor (deploy_wasm_file ignores --constructor-args), and building from source needs rustup's wasm32-unknown-unknown target, which is not installed here (the committed artifacts are built by Debian's rustc-web, docs/contract-build.md); the node side (StylusDeployer: factory CREATE2 of Stylus code, activation and the constructor in one transaction) works, see the corpus case factory.solidity.stylus-constructor",
   ],
-  [
-    "trace",
-    "cargo-stylus's JavaScript tracer (query.js: hostio/enter/exit callbacks) is not run by the node (no JavaScript tracer engine); it answers with an error saying so. `trace --use-native-tracer` (Nitro's stylusTracer) is served",
-  ],
 ]);
 
 describe("cargo-stylus against `hardhat node`", function () {
@@ -53,6 +52,7 @@ describe("cargo-stylus against `hardhat node`", function () {
   let pub: PublicClient;
   let mvpWasm: string;
   let counterWasm: string;
+  let forwarderWasm: string;
   let badWasm: string;
   const run = async (...args: string[]) => await cargoStylus(workspace!.dir, args);
   const programVersion = async (program: Address) =>
@@ -72,6 +72,8 @@ describe("cargo-stylus against `hardhat node`", function () {
     writeFileSync(mvpWasm, loadMvpIoTProcessorArtifact().wasm);
     counterWasm = path.join(workspace.dir, "counter.wasm");
     writeFileSync(counterWasm, await watToWasm(counterWat(90)));
+    forwarderWasm = path.join(workspace.dir, "forwarder.wasm");
+    writeFileSync(forwarderWasm, await watToWasm(forwarderWat()));
     // A module without the user_entrypoint export: Nitro refuses it.
     badWasm = path.join(workspace.dir, "bad.wasm");
     writeFileSync(badWasm, await watToWasm('(module (memory (export "memory") 1 1))'));
@@ -211,6 +213,94 @@ describe("cargo-stylus against `hardhat node`", function () {
       "user_returned",
     ]);
     expect(records[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+  });
+
+  it("cargo stylus trace (its JavaScript tracer, query.js) prints the same host calls as --use-native-tracer", async function () {
+    const deployed = await run("deploy", "--no-verify", "-e", url, "--wasm-file", counterWasm, "--private-key", TEST_KEYS.owner);
+    const program = deployedAddress(deployed);
+    const wallet = createWalletClient({ transport: http(url), account: TEST_ADDRESSES.owner });
+    const hash = await wallet.writeContract({ address: program, abi: counterAbi, functionName: "increment", chain: null });
+    expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+    const records = async (...extra: string[]) => {
+      const traced = await run("trace", "-e", url, "--tx", hash, ...extra);
+      expect(traced.exitCode, traced.output).to.equal(0);
+      const line = traced.output.split("\n").find((l) => l.startsWith("["));
+      expect(line, traced.output).to.not.equal(undefined);
+      return JSON.parse(line!) as Array<{ name: string; args: string; outs: string; startInk: number; endInk: number }>;
+    };
+    // Bad tracer code gets geth's error from the served node, which keeps serving.
+    const bad = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "debug_traceTransaction", params: [hash, { tracer: "{ result: function() {" }] }),
+    });
+    const answer = (await bad.json()) as { error?: { code: number; message: string } };
+    expect(answer.error?.code).to.equal(-32000);
+    expect(answer.error?.message).to.match(/^SyntaxError: /);
+    const js = await records();
+    const native = await records("--use-native-tracer");
+    expect(js.map((r) => r.name)).to.deep.equal([
+      "user_entrypoint",
+      "read_args",
+      "storage_load_bytes32",
+      "storage_cache_bytes32",
+      "storage_flush_cache",
+      "emit_log",
+      "write_result",
+      "user_returned",
+    ]);
+    expect(js).to.deep.equal(native);
+    expect(js[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
+    expect(js[0]!.startInk).to.be.greaterThan(js.at(-1)!.endInk);
+  });
+
+  it("cargo stylus trace (JavaScript tracer) nests a called program's host calls under call_contract, as --use-native-tracer does", async function () {
+    const counter = deployedAddress(await run("deploy", "--no-verify", "-e", url, "--wasm-file", counterWasm, "--private-key", TEST_KEYS.owner));
+    const forwarder = deployedAddress(await run("deploy", "--no-verify", "-e", url, "--wasm-file", forwarderWasm, "--private-key", TEST_KEYS.owner));
+    const wallet = createWalletClient({ transport: http(url), account: TEST_ADDRESSES.owner });
+    const increment = toFunctionSelector("increment()");
+    const hash = await wallet.writeContract({ address: forwarder, abi: forwarderAbi, functionName: "callForward", args: [counter, increment], chain: null });
+    expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+    type Record = { name: string; address?: string; steps?: Record[] };
+    const records = async (...extra: string[]) => {
+      const traced = await run("trace", "-e", url, "--tx", hash, ...extra);
+      expect(traced.exitCode, traced.output).to.equal(0);
+      const line = traced.output.split("\n").find((l) => l.startsWith("["));
+      expect(line, traced.output).to.not.equal(undefined);
+      // query.js writes addresses as toHex gives them (lowercase), stylusTracer checksummed.
+      return JSON.parse(line!.toLowerCase()) as Record[];
+    };
+    const js = await records();
+    expect(js).to.deep.equal(await records("--use-native-tracer"));
+    const call = js.find((r) => r.name === "call_contract");
+    expect(call?.address).to.equal(counter.toLowerCase());
+    expect(call!.steps!.map((r) => r.name)).to.include.members(["user_entrypoint", "storage_load_bytes32", "emit_log", "user_returned"]);
+  });
+
+  it("cargo stylus simulate (debug_traceCall with its JavaScript tracer) prints the same host calls as --use-native-tracer", async function () {
+    const counter = deployedAddress(await run("deploy", "--no-verify", "-e", url, "--wasm-file", counterWasm, "--private-key", TEST_KEYS.owner));
+    const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+    const simulate = async (...extra: string[]) => {
+      const out = await run("simulate", "-e", url, "--from", TEST_ADDRESSES.owner, "--to", counter, "--data", data, ...extra);
+      expect(out.exitCode, out.output).to.equal(0);
+      return out.output;
+    };
+    const js = await simulate();
+    expect(js).to.equal(await simulate("--use-native-tracer"));
+    const line = js.split("\n").find((l) => l.startsWith("["));
+    expect(line, js).to.not.equal(undefined);
+    const records = JSON.parse(line!) as Array<{ name: string; outs: string }>;
+    expect(records.map((r) => r.name)).to.deep.equal([
+      "user_entrypoint",
+      "read_args",
+      "storage_load_bytes32",
+      "storage_cache_bytes32",
+      "storage_flush_cache",
+      "emit_log",
+      "write_result",
+      "user_returned",
+    ]);
+    expect(records[1]!.outs).to.equal(data);
   });
 
   for (const [command, reason] of CARGO_STYLUS_PENDING) {

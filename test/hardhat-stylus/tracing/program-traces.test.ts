@@ -197,6 +197,67 @@ describe("debug_trace* of Stylus programs", function () {
     );
   });
 
+  it("runs a JavaScript tracer: hostio records in order, enter/exit around a call out before the caller's call record, result(ctx)", async function () {
+    const [wallet] = await connection.viem.getWalletClients();
+    const pub = await connection.viem.getPublicClient();
+    const hash = await wallet!.deployContract({
+      abi: forwarderAbi,
+      bytecode: bytesToHex(buildStylusInitCode(compressStylusProgram(await watToWasm(forwarderWat())))),
+    });
+    const forwarder = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
+    // Nitro activates per code hash: an earlier test may have activated this code already.
+    await connection.stylus.activate(forwarder).catch((error: Error) => {
+      if (!error.message.includes("ProgramUpToDate")) throw error;
+    });
+    const get = toFunctionSelector("get()");
+    const data = encodeFunctionData({ abi: forwarderAbi, functionName: "staticForward", args: [counter, get] });
+    const tracer = `{
+      log: [],
+      hostio: function (info) { this.log.push(info.name + " " + toHex(info.outs) + " " + (info.startInk >= info.endInk)); },
+      enter: function (f) { this.log.push("enter " + f.getType() + " " + toHex(f.getFrom()) + " " + toHex(f.getTo()) + " " + toHex(f.getInput())); },
+      exit: function (r) { this.log.push("exit " + toHex(r.getOutput()) + " " + (r.getGasUsed() > 0) + " " + r.getError()); },
+      result: function (ctx) { return { log: this.log, type: ctx.type, to: toHex(ctx.to), output: toHex(ctx.output), error: ctx.error }; },
+      fault: function () {}
+    }`;
+    const out = (await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer }])) as { log: string[] } & Record<string, unknown>;
+    const one = numberToHex(1n, { size: 32 });
+    expect(out).to.deep.include({ type: "CALL", to: forwarder.toLowerCase(), output: one });
+    expect(out.error).to.equal(undefined);
+    const names = out.log.map((line) => line.split(" ")[0]);
+    const enter = names.indexOf("enter");
+    const exit = names.indexOf("exit");
+    expect(names.slice(0, enter)).to.deep.equal(["user_entrypoint", "read_args"]);
+    expect(out.log[enter]).to.equal(`enter STATICCALL ${forwarder.toLowerCase()} ${counter.toLowerCase()} ${get}`);
+    // The counter's own records run between enter and exit; then the forwarder's static_call_contract record.
+    expect(names.slice(enter + 1, exit)).to.include.members(["user_entrypoint", "read_args", "storage_load_bytes32", "write_result", "user_returned"]);
+    expect(out.log[exit]).to.equal(`exit ${one} true undefined`);
+    expect(names.slice(exit + 1)).to.deep.equal(["static_call_contract", "read_return_data", "write_result", "user_returned"]);
+    expect(out.log.filter((line) => line.endsWith(" false"))).to.deep.equal([]);
+
+    // cargo-stylus's nesting tracer (query.js's logic) rebuilds what Nitro's stylusTracer gives.
+    const nesting = `{
+      hostio: function (info) {
+        info.args = toHex(info.args); info.outs = toHex(info.outs);
+        if (this.nests.includes(info.name)) { Object.assign(info, this.open.pop()); info.name = info.name.substring(4); }
+        this.open.push(info);
+      },
+      enter: function (frame) {
+        var inner = [];
+        var names = { CALL: "evm_call_contract", STATICCALL: "evm_static_call_contract", DELEGATECALL: "evm_delegate_call_contract" };
+        this.open.push({ address: toHex(frame.getTo()), steps: inner, name: names[frame.getType()] });
+        this.stack.push(this.open); this.open = inner;
+      },
+      exit: function () { this.open = this.stack.pop(); },
+      result: function () { return this.open; }, fault: function () { return this.open; },
+      stack: [], open: [], nests: ["call_contract", "delegate_call_contract", "static_call_contract"]
+    }`;
+    const fromJs = await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: nesting }]);
+    const native = (await trace("debug_traceCall", [{ from: sender, to: forwarder, data }, "latest", { tracer: "stylusTracer" }])) as unknown as Hostio[];
+    const lower = (records: Hostio[]): unknown =>
+      records.map((r) => ({ ...r, ...(r.address === undefined ? {} : { address: r.address.toLowerCase() }), ...(r.steps === undefined ? {} : { steps: lower(r.steps) }) }));
+    expect(fromJs).to.deep.equal(lower(native));
+  });
+
   it("answers bad options with geth's errors and tracers it does not serve with a clear error", async function () {
     expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: "callTracer", tracerConfig: { withLog: "yes" } }])).message).to.contain(
       "cannot unmarshal string into Go struct field callTracerConfig.withLog of type bool",
@@ -204,7 +265,18 @@ describe("debug_trace* of Stylus programs", function () {
     expect((await traceError("debug_traceTransaction", [incrementHash, { timeout: "soon" }])).message).to.contain('time: invalid duration "soon"');
     expect((await traceError("debug_traceTransaction", [incrementHash, "callTracer"])).message).to.contain("cannot unmarshal string");
     expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: "{ result: function() { return 1; } }" }])).message).to.contain(
-      "JavaScript tracers",
+      "trace object must expose a function fault()",
+    );
+    expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: "{ result: function() {" }])).message).to.match(/^SyntaxError: /);
+    const js = (body: string) => `{ ${body}, fault: function() {} }`;
+    expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: js("hostio: function() { throw new Error('nope'); }, result: function() {}") }])).message).to.equal(
+      "Error: nope",
+    );
+    expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: js("result: function() { for (;;) {} }"), timeout: "200ms" }])).message).to.contain(
+      "execution timeout",
+    );
+    expect((await traceError("debug_traceTransaction", [incrementHash, { tracer: js("step: function() {}, result: function() {}") }])).message).to.contain(
+      "step() (EVM opcode tracing) is not served",
     );
     // The node keeps serving.
     expect((await trace("debug_traceTransaction", [incrementHash, { tracer: "callTracer" }])).type).to.equal("CALL");

@@ -9,9 +9,11 @@
 //
 // callTracer reports the frames below the program's (calls out, creations) as
 // inner `calls` (tracing/call-frame-trace.ts). Nitro's stylusTracer gets the host calls of the
-// run's Stylus frames (tracing/hostio-trace.ts); JavaScript tracers (cargo
-// stylus trace) get an error saying so (hardhat-stylus/README.md, Tracing).
-import { hexToBytes, numberToHex, type Address, type Hex } from "viem";
+// run's Stylus frames (tracing/hostio-trace.ts). JavaScript tracers (what
+// `cargo stylus trace` sends) run in a node:vm sandbox and get the run's host
+// calls and frames through hostio/enter/exit (tracing/js-tracer-sandbox.ts);
+// one defining step() (EVM opcodes) is refused (hardhat-stylus/README.md, Tracing).
+import { bytesToHex, hexToBytes, numberToHex, type Address, type Hex } from "viem";
 
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
@@ -26,6 +28,8 @@ import { runInInterpreter } from "../execution/interpreter.js";
 
 import { CallFrameTrace } from "../tracing/call-frame-trace.js";
 import { HostioTrace } from "../tracing/hostio-trace.js";
+import { JsTraceEvents } from "../tracing/js-trace-events.js";
+import { JsTracer, JsTracerError, type JsTraceContext } from "../tracing/js-tracer-sandbox.js";
 import { RecordingStateView } from "../tracing/recording-state-view.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
 import { callTracerResult, fourByteResult, prestateResult, structLoggerResult, type TracedFrame } from "../tracing/trace-results.js";
@@ -55,6 +59,9 @@ interface TraceTarget {
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
+/** Ethereum's precompiles (0x01-0x11) and ArbWasm (added per run) for a JavaScript tracer's isPrecompiled(). */
+const ARB_WASM = "0x0000000000000000000000000000000000000071";
+const PRECOMPILED = Array.from({ length: 0x11 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`);
 
 export class StylusTraceHandler implements StylusRequestHandler {
   isSupportedMethod(request: JsonRpcRequest): boolean {
@@ -73,14 +80,33 @@ export class StylusTraceHandler implements StylusRequestHandler {
       if (error instanceof TraceOptionsError) return errorResponse(request, error.code, error.message);
       throw error;
     }
-    if (options.kind === "javascript" || options.kind === "unserved") {
-      const what = options.kind === "javascript" ? "JavaScript tracers are" : `the ${options.tracer} is`;
+    if (options.kind === "unserved") {
       return errorResponse(
         request,
         -32000,
-        `hardhat-stylus: ${what} not served for Stylus programs; ` +
-          "use the default tracer, callTracer, prestateTracer, 4byteTracer, noopTracer or stylusTracer",
+        `hardhat-stylus: the ${options.tracer} is not served for Stylus programs; ` +
+          "use the default tracer, callTracer, prestateTracer, 4byteTracer, noopTracer, stylusTracer or a JavaScript tracer",
       );
+    }
+    let jsTracer: JsTracer | undefined;
+    if (options.kind === "javascript") {
+      try {
+        jsTracer = JsTracer.compile(options.tracer ?? "", {
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          precompiles: [...PRECOMPILED, ARB_WASM, ...scope.precompiles.keys()],
+        });
+      } catch (error) {
+        if (error instanceof JsTracerError) return errorResponse(request, error.code, error.message);
+        throw error;
+      }
+      if (jsTracer.hasStep) {
+        return errorResponse(
+          request,
+          -32000,
+          "hardhat-stylus: step() (EVM opcode tracing) is not served for JavaScript tracers of Stylus programs; " +
+            "use hostio(), enter() and exit(), or the default struct logger",
+        );
+      }
     }
 
     const view = new RecordingStateView(scope.rpc, target.before);
@@ -96,6 +122,11 @@ export class StylusTraceHandler implements StylusRequestHandler {
     if (hostioTrace !== undefined) env.hostioTrace = hostioTrace;
     const callTrace = options.kind === "callTracer" && !options.callTracer.onlyTopCall ? new CallFrameTrace() : undefined;
     if (callTrace !== undefined) env.callTrace = callTrace;
+    const jsEvents = jsTracer === undefined ? undefined : new JsTraceEvents();
+    if (jsEvents !== undefined) {
+      env.hostioTrace = jsEvents.hostioTrace;
+      env.callTrace = jsEvents.callTrace;
+    }
     const outcome = await runInInterpreter(env, {
       from: target.from,
       to: target.to,
@@ -129,6 +160,27 @@ export class StylusTraceHandler implements StylusRequestHandler {
     }
 
     switch (options.kind) {
+      case "javascript": {
+        const ctx: JsTraceContext = {
+          type: "CALL",
+          from: target.from.toLowerCase(),
+          to: target.to.toLowerCase(),
+          input: bytesToHex(target.input),
+          gas: numberToHex(target.gas),
+          gasUsed: numberToHex(frame.gasUsed),
+          gasPrice: numberToHex(target.gasPrice),
+          value: numberToHex(target.value),
+          block: Number(target.block.number),
+          output: bytesToHex(outcome.returnData),
+          ...(outcome.success ? {} : { error: outcome.outOfGas ? "out of gas" : "execution reverted" }),
+        };
+        try {
+          return resultResponse(request, jsTracer!.run(jsEvents!.events, ctx, options.tracerConfig ?? null));
+        } catch (error) {
+          if (error instanceof JsTracerError) return errorResponse(request, error.code, error.message);
+          throw error;
+        }
+      }
       case "stylusTracer":
         return resultResponse(request, hostioTrace?.result() ?? []);
       case "structLogger":

@@ -23,6 +23,19 @@ export interface TraceOptions {
   tracer?: string;
   callTracer: { onlyTopCall: boolean; withLog: boolean };
   prestateTracer: { diffMode: boolean; disableCode: boolean; disableStorage: boolean };
+  /** The `timeout` option in milliseconds, when given (JavaScript tracers' time limit). */
+  timeoutMs?: number;
+  /** The `tracerConfig` object as given (passed to a JavaScript tracer's setup()). */
+  tracerConfig?: unknown;
+}
+
+const GO_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a duration GO_DURATION accepted. */
+function durationMs(text: string): number {
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(amount) * GO_UNITS_MS[unit!]!;
+  return text.startsWith("-") ? -total : total;
 }
 
 export class TraceOptionsError extends Error {
@@ -65,6 +78,7 @@ export function parseTraceOptions(raw: unknown): TraceOptions {
   if (o.timeout !== undefined && (typeof o.timeout !== "string" || !GO_DURATION.test(o.timeout))) {
     throw new TraceOptionsError(`time: invalid duration ${JSON.stringify(o.timeout)}`, -32000);
   }
+  if (typeof o.timeout === "string") options.timeoutMs = durationMs(o.timeout);
   if (o.tracer === undefined || o.tracer === null || o.tracer === "") return options;
   if (typeof o.tracer !== "string") {
     throw new TraceOptionsError(`invalid argument 1: json: cannot unmarshal ${typeof o.tracer} into Go struct field TraceConfig.tracer of type string`);
@@ -75,6 +89,7 @@ export function parseTraceOptions(raw: unknown): TraceOptions {
     throw new TraceOptionsError(`json: cannot unmarshal ${Array.isArray(config) ? "array" : typeof config} into Go value of type tracers.${o.tracer}Config`, -32000);
   }
   const c = (config ?? {}) as Record<string, unknown>;
+  if (config !== undefined && config !== null) options.tracerConfig = config;
   switch (o.tracer) {
     case "callTracer":
       options.kind = "callTracer";
