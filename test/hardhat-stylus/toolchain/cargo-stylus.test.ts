@@ -4,8 +4,9 @@
 // their JavaScript tracer and with --use-native-tracer, and
 // the commands that cannot pass yet, each pending with its reason. The WASM
 // comes from files (--wasm-file): the committed MVPIoTProcessor build and a
-// WAT counter compiled here, since rustup has no wasm32 target on this
-// machine. Skipped, visibly, when the cargo-stylus binary is not installed.
+// WAT counter compiled here; the constructor case builds the corpus counter
+// from source with Debian's rustc-web linked as a rustup toolchain (rustup
+// has no wasm32 target on this machine). Skipped, visibly, when the cargo-stylus binary is not installed.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -18,6 +19,7 @@ import {
   encodeFunctionData,
   http,
   keccak256,
+  parseAbi,
   parseEther,
   toFunctionSelector,
   type Address,
@@ -26,7 +28,7 @@ import {
 
 import { ARBWASM_ADDRESS, arbWasmAbi } from "../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js";
 import { ARBWASMCACHE_ADDRESS, arbWasmCacheAbi } from "../../../hardhat-stylus/src/internal/arbos/arbwasmcache-abi.js";
-import { CACHE_MANAGER_ADDRESS } from "../../../hardhat-stylus/src/internal/predeploys/addresses.js";
+import { CACHE_MANAGER_ADDRESS, STYLUS_DEPLOYER_ADDRESS } from "../../../hardhat-stylus/src/internal/predeploys/addresses.js";
 import { loadMvpIoTProcessorArtifact } from "../../../contracts-stylus/artifacts/index.js";
 import { counterAbi, counterWat } from "../../fixtures/stylus-programs/integration/counter.js";
 import { forwarderAbi, forwarderWat } from "../../fixtures/stylus-programs/integration/forwarder.js";
@@ -34,15 +36,17 @@ import { startServedDevnet, type ServedDevnet } from "../../helpers/served-hardh
 import { watToWasm } from "../helpers/wat.js";
 
 import { TEST_ADDRESSES, TEST_KEYS } from "./helpers/cast.js";
-import { cargoStylus, cargoStylusMissing, createStylusWorkspace, deployedAddress } from "./helpers/cargo-stylus.js";
+import {
+  cargoStylus,
+  cargoStylusMissing,
+  createSourceProject,
+  createStylusWorkspace,
+  deployedAddress,
+  sourceBuildMissing,
+} from "./helpers/cargo-stylus.js";
 
 /** cargo-stylus commands that cannot pass yet, with the reason; shown as pending. */
-export const CARGO_STYLUS_PENDING: ReadonlyMap<string, string> = new Map([
-  [
-    "deploy with a constructor",
-    "with --wasm-file cargo-stylus 0.10.10 never calls a constructor (deploy_wasm_file ignores --constructor-args), and building from source needs rustup's wasm32-unknown-unknown target, which is not installed here (the committed artifacts are built by Debian's rustc-web, docs/contract-build.md); the node side (StylusDeployer: factory CREATE2 of Stylus code, activation and the constructor in one transaction) works, see the corpus case factory.solidity.stylus-constructor",
-  ],
-]);
+export const CARGO_STYLUS_PENDING: ReadonlyMap<string, string> = new Map([]);
 
 describe("cargo-stylus against `hardhat node`", function () {
   this.timeout(300_000);
@@ -112,6 +116,37 @@ describe("cargo-stylus against `hardhat node`", function () {
     const hash = await wallet.writeContract({ address: mvp, abi, functionName: "initialize", args: [TEST_ADDRESSES.other], chain: null });
     expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
     expect(await pub.readContract({ address: mvp, abi, functionName: "owner" })).to.equal(TEST_ADDRESSES.other);
+  });
+
+  it("cargo stylus deploy --constructor-args builds from source and deploys through StylusDeployer: create, activate and constructor in one transaction", async function () {
+    this.timeout(900_000);
+    const missing = sourceBuildMissing();
+    if (missing !== undefined) {
+      console.log(`    [skipped] ${missing}`);
+      this.skip();
+    }
+    const project = createSourceProject();
+    try {
+      const result = await cargoStylus(
+        project.dir,
+        ["deploy", "--no-verify", "-e", url, "--private-key", TEST_KEYS.owner, "--constructor-args", "42"],
+        { env: project.env, timeoutMs: 840_000 },
+      );
+      expect(result.exitCode, result.output).to.equal(0);
+      const program = deployedAddress(result);
+      // One transaction to StylusDeployer did it all: its receipt carries the program's creation.
+      const txHash = /deployment tx hash: (0x[0-9a-fA-F]{64})/.exec(result.output)?.[1] as `0x${string}` | undefined;
+      expect(txHash, result.output).to.not.equal(undefined);
+      const receipt = await pub.getTransactionReceipt({ hash: txHash! });
+      expect(receipt.status).to.equal("success");
+      expect(receipt.to?.toLowerCase()).to.equal(STYLUS_DEPLOYER_ADDRESS.toLowerCase());
+      expect((await pub.getCode({ address: program }))?.slice(0, 8)).to.equal("0xeff000");
+      expect(await programVersion(program)).to.equal(2);
+      const counter = parseAbi(["function number() view returns (uint256)"]);
+      expect(await pub.readContract({ address: program, abi: counter, functionName: "number" })).to.equal(42n);
+    } finally {
+      project.dispose();
+    }
   });
 
   it("cargo stylus deploy --no-activate, then cargo stylus activate", async function () {
