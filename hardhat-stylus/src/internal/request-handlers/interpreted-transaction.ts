@@ -21,7 +21,7 @@ import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js"
 import { runInInterpreter } from "../execution/interpreter.js";
 
 import { estimateThroughPlugin } from "./node-interface-services.js";
-import { errorResponse, resultResponse, revertResponse } from "./responses.js";
+import { errorResponse, resultResponse, revertMessage, revertResponse } from "./responses.js";
 import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
 
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
@@ -114,8 +114,13 @@ function receiptGas(prepared: Prepared, result: InterpreterResult): bigint {
 
 function failureResponse(request: JsonRpcRequest, result: InterpreterResult): JsonRpcResponse {
   if (result.outOfGas) return errorResponse(request, -32000, "out of gas");
-  if (result.error !== undefined) return revertResponse(request, result.returnData, result.error);
-  return revertResponse(request, result.returnData, result.reason);
+  return revertResponse(request, result.returnData, result.error ?? result.reason);
+}
+
+/** The message of a reverted (not out-of-gas) run: its trap or refusal, else what its revert data says. */
+function revertFailureMessage(result: InterpreterResult): string {
+  const reason = result.error ?? result.reason;
+  return reason !== undefined ? `execution reverted: ${reason}` : revertMessage(result.returnData);
 }
 
 /** Runs the request in the interpreter. `probe`: an EVM target whose EDR run failed; `undefined` when no Stylus code ran. */
@@ -170,7 +175,7 @@ export async function runInterpreted(
     const raw = tx.method === "eth_sendRawTransaction" ? (request.params as unknown[])[0] : undefined;
     const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>) };
     if (tx.gas === undefined && raw === undefined) sent.gas = numberToHex(gasLimit);
-    const hash = await mineInterpreted({
+    const mine = mineInterpreted({
       rpc,
       from: prepared.from,
       to,
@@ -184,7 +189,16 @@ export async function runInterpreted(
           ? await rpc.request<Hex>("eth_sendRawTransaction", [raw])
           : await rpc.request<Hex>("eth_sendTransaction", [sent]),
     });
-    return resultResponse(request, hash);
+    if (result.success || result.outOfGas) return resultResponse(request, await mine);
+    try {
+      return resultResponse(request, await mine);
+    } catch (error) {
+      // EDR mined the replay and refused it with its own wording (it knows no ABI of a program);
+      // answer with the revert message an eth_call of the program gets, keeping EDR's code and data.
+      const rpcError = error as { code?: unknown; data?: unknown };
+      if (rpcError.code !== 3) throw error;
+      return errorResponse(request, 3, revertFailureMessage(result), rpcError.data ?? bytesToHex(result.returnData));
+    }
   } catch (error) {
     if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
     throw error;
