@@ -21,7 +21,8 @@ import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js"
 import { runInInterpreter } from "../execution/interpreter.js";
 
 import { estimateThroughPlugin } from "./node-interface-services.js";
-import { errorResponse, resultResponse, revertMessage, revertResponse } from "./responses.js";
+import { printConsoleLines } from "./console-output.js";
+import { customErrorSelector, errorResponse, resultResponse, revertMessage, revertResponse } from "./responses.js";
 import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
 
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
@@ -168,6 +169,8 @@ export async function runInterpreted(
       `${tx.method} to ${tx.to} from ${prepared.from} gas ${gasLimit}: ` +
         `${result.success ? "ok" : `failed (${result.outOfGas ? "out of gas" : (result.error ?? bytesToHex(result.returnData))})`} execution gas ${result.gasUsed}`,
     );
+    // Once per answered call or mined transaction (estimates and gas searches print nothing), like EDR's console.log.
+    printConsoleLines(result.consoleLines);
     if (tx.method === "eth_call") {
       return result.success ? resultResponse(request, bytesToHex(result.returnData)) : failureResponse(request, result);
     }
@@ -189,12 +192,14 @@ export async function runInterpreted(
           ? await rpc.request<Hex>("eth_sendRawTransaction", [raw])
           : await rpc.request<Hex>("eth_sendTransaction", [sent]),
     });
-    if (result.success || result.outOfGas) return resultResponse(request, await mine);
+    // EDR words empty data, Error(string) and Panic of the replay as for Solidity already; only a custom error
+    // it cannot name (it knows no ABI of a program) gets the message an eth_call of the program gets.
+    if (result.success || result.outOfGas || result.error !== undefined || customErrorSelector(result.returnData) === undefined) {
+      return resultResponse(request, await mine);
+    }
     try {
       return resultResponse(request, await mine);
     } catch (error) {
-      // EDR mined the replay and refused it with its own wording (it knows no ABI of a program);
-      // answer with the revert message an eth_call of the program gets, keeping EDR's code and data.
       const rpcError = error as { code?: unknown; data?: unknown };
       if (rpcError.code !== 3) throw error;
       return errorResponse(request, 3, revertFailureMessage(result), rpcError.data ?? bytesToHex(result.returnData));

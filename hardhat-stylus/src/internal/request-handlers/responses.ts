@@ -1,7 +1,7 @@
 // Builders of JSON-RPC responses in the shapes EDR uses, so callers (viem,
 // Hardhat's provider, outside clients of `hardhat node`) read them alike:
 // reverts are code 3 with the revert data as a hex string in `data`.
-import { bytesToHex, decodeErrorResult, toHex } from "viem";
+import { bytesToHex, decodeErrorResult, toHex, type Hex } from "viem";
 
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
@@ -44,19 +44,29 @@ const PANIC_REASONS: Readonly<Record<number, string>> = {
 export function revertMessage(returnData: Uint8Array): string {
   if (returnData.length === 0) return "execution reverted";
   const hex = bytesToHex(returnData);
-  if (returnData.length >= 4) {
-    try {
-      const decoded = decodeErrorResult({ abi: [], data: hex });
-      if (decoded.errorName === "Error") return `execution reverted: ${String(decoded.args?.[0])}`;
-      if (decoded.errorName === "Panic") {
-        const code = decoded.args?.[0] as bigint;
-        const name = PANIC_REASONS[Number(code)];
-        return `execution reverted: panic code ${toHex(code)}${name === undefined ? "" : ` (${name})`}`;
-      }
-    } catch {
-      // Not Error/Panic (or malformed): a custom error, reported by its selector below.
-    }
-    return `execution reverted: custom error ${bytesToHex(returnData.subarray(0, 4))} (return data: ${hex})`;
+  const builtin = builtinError(returnData);
+  if (builtin?.errorName === "Error") return `execution reverted: ${String(builtin.args?.[0])}`;
+  if (builtin?.errorName === "Panic") {
+    const code = builtin.args?.[0] as bigint;
+    const name = PANIC_REASONS[Number(code)];
+    return `execution reverted: panic code ${toHex(code)}${name === undefined ? "" : ` (${name})`}`;
   }
+  const selector = customErrorSelector(returnData);
+  if (selector !== undefined) return `execution reverted: custom error ${selector} (return data: ${hex})`;
   return `execution reverted (return data: ${hex})`;
+}
+
+/** The selector of revert data that is neither empty, too short, Error(string) nor Panic(uint256). */
+export function customErrorSelector(returnData: Uint8Array): Hex | undefined {
+  if (returnData.length < 4 || builtinError(returnData) !== undefined) return undefined;
+  return bytesToHex(returnData.subarray(0, 4));
+}
+
+function builtinError(returnData: Uint8Array): ReturnType<typeof decodeErrorResult> | undefined {
+  if (returnData.length < 4) return undefined;
+  try {
+    return decodeErrorResult({ abi: [], data: bytesToHex(returnData) });
+  } catch {
+    return undefined; // not Error/Panic, or malformed
+  }
 }
