@@ -207,7 +207,9 @@ async function activateProgram(call: ArbWasmCall, program: Address): Promise<Emu
   let wasm: Uint8Array;
   try {
     wasm = decompressStylusCode(code);
-    info = validateStylusProgram(wasm, { compressedSize: code.length });
+    // A debug chain, as Nitro's dev chain (AllowDebugPrecompiles): programs built with the SDK's
+    // `debug` feature activate, and their `console` lines print like Solidity's console.log.
+    info = validateStylusProgram(wasm, { compressedSize: code.length, debug: true });
   } catch (error) {
     const why = isStylusValidationError(error)
       ? error.message

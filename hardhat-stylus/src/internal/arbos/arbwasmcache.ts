@@ -181,7 +181,7 @@ function cachedInitGasOf(code: Hex | undefined): bigint {
   const bytes = hexToBytes(code);
   if (!isStylusCode(bytes)) return 0n;
   try {
-    return BigInt(validateStylusProgram(decompressStylusCode(bytes), { compressedSize: bytes.length }).cachedInitGas);
+    return BigInt(validateStylusProgram(decompressStylusCode(bytes), { compressedSize: bytes.length, debug: true }).cachedInitGas);
   } catch {
     return 0n;
   }

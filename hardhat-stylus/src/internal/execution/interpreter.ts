@@ -51,6 +51,8 @@ export interface InterpreterResult {
   /** Why the transaction's target refused it, in words (ArbOS precompiles). */
   reason?: string;
   createdAddress?: Address;
+  /** Lines the programs printed through their `console` imports, in execution order across frames. */
+  consoleLines?: string[];
 }
 
 const commons = new Map<bigint, Common>();
@@ -176,6 +178,7 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
     accounts: success && message.collectChanges !== false ? state.diff() : [],
     reachedEmulated: evm.reachedEmulated,
     nestedFrames: evm.nestedFrames,
+    consoleLines: evm.consoleLines,
     ...(evm.topReason === undefined ? {} : { reason: evm.topReason }),
     ...(result.createdAddress === undefined ? {} : { createdAddress: result.createdAddress.toString() as Address }),
   };

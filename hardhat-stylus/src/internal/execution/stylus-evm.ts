@@ -65,6 +65,8 @@ export class StylusEvm extends EVM {
   nestedFrames = 0;
   /** Why the top frame failed, when an ArbOS precompile said so in words. */
   topReason: string | undefined;
+  /** Lines the run's programs printed through their `console` imports, in execution order across frames. */
+  consoleLines: string[] = [];
 
   constructor(opts: EVMOpts, env: InterpreterEnvironment, state: EdrStateManager) {
     super(opts);
@@ -89,6 +91,7 @@ export class StylusEvm extends EVM {
     this.reachedEmulated = false;
     this.nestedFrames = 0;
     this.topReason = undefined;
+    this.consoleLines = [];
   }
 
   override async runCall(opts: Parameters<EVM["runCall"]>[0]): ReturnType<EVM["runCall"]> {

@@ -141,6 +141,7 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
         mode: "transaction",
         initGas,
         logger: evm.env.logger,
+        console: (line: string) => evm.consoleLines.push(line),
         ...(trace === undefined ? {} : { recorder: trace }),
       },
       liveChain(evm, address),

@@ -21,7 +21,8 @@ import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js"
 import { runInInterpreter } from "../execution/interpreter.js";
 
 import { estimateThroughPlugin } from "./node-interface-services.js";
-import { errorResponse, resultResponse, revertResponse } from "./responses.js";
+import { printConsoleLines } from "./console-output.js";
+import { customErrorSelector, errorResponse, resultResponse, revertMessage, revertResponse } from "./responses.js";
 import { checkRawTransaction, TransactionParamsError } from "./transaction-params.js";
 
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
@@ -114,8 +115,13 @@ function receiptGas(prepared: Prepared, result: InterpreterResult): bigint {
 
 function failureResponse(request: JsonRpcRequest, result: InterpreterResult): JsonRpcResponse {
   if (result.outOfGas) return errorResponse(request, -32000, "out of gas");
-  if (result.error !== undefined) return revertResponse(request, result.returnData, result.error);
-  return revertResponse(request, result.returnData, result.reason);
+  return revertResponse(request, result.returnData, result.error ?? result.reason);
+}
+
+/** The message of a reverted (not out-of-gas) run: its trap or refusal, else what its revert data says. */
+function revertFailureMessage(result: InterpreterResult): string {
+  const reason = result.error ?? result.reason;
+  return reason !== undefined ? `execution reverted: ${reason}` : revertMessage(result.returnData);
 }
 
 /** Runs the request in the interpreter. `probe`: an EVM target whose EDR run failed; `undefined` when no Stylus code ran. */
@@ -163,6 +169,8 @@ export async function runInterpreted(
       `${tx.method} to ${tx.to} from ${prepared.from} gas ${gasLimit}: ` +
         `${result.success ? "ok" : `failed (${result.outOfGas ? "out of gas" : (result.error ?? bytesToHex(result.returnData))})`} execution gas ${result.gasUsed}`,
     );
+    // Once per answered call or mined transaction (estimates and gas searches print nothing), like EDR's console.log.
+    printConsoleLines(result.consoleLines);
     if (tx.method === "eth_call") {
       return result.success ? resultResponse(request, bytesToHex(result.returnData)) : failureResponse(request, result);
     }
@@ -170,7 +178,7 @@ export async function runInterpreted(
     const raw = tx.method === "eth_sendRawTransaction" ? (request.params as unknown[])[0] : undefined;
     const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>) };
     if (tx.gas === undefined && raw === undefined) sent.gas = numberToHex(gasLimit);
-    const hash = await mineInterpreted({
+    const mine = mineInterpreted({
       rpc,
       from: prepared.from,
       to,
@@ -184,7 +192,18 @@ export async function runInterpreted(
           ? await rpc.request<Hex>("eth_sendRawTransaction", [raw])
           : await rpc.request<Hex>("eth_sendTransaction", [sent]),
     });
-    return resultResponse(request, hash);
+    // EDR words empty data, Error(string) and Panic of the replay as for Solidity already; only a custom error
+    // it cannot name (it knows no ABI of a program) gets the message an eth_call of the program gets.
+    if (result.success || result.outOfGas || result.error !== undefined || customErrorSelector(result.returnData) === undefined) {
+      return resultResponse(request, await mine);
+    }
+    try {
+      return resultResponse(request, await mine);
+    } catch (error) {
+      const rpcError = error as { code?: unknown; data?: unknown };
+      if (rpcError.code !== 3) throw error;
+      return errorResponse(request, 3, revertFailureMessage(result), rpcError.data ?? bytesToHex(result.returnData));
+    }
   } catch (error) {
     if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
     throw error;

@@ -115,6 +115,7 @@ function sharedOf(params: ExecuteParams): ExecutionShared {
     cache: new Map(),
     inkPrice: BigInt(context.inkPrice ?? DEFAULT_INK_PRICE),
     logger: params.logger,
+    console: params.console,
     footprint: 0,
   };
 }

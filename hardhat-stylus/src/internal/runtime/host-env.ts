@@ -96,6 +96,8 @@ export interface ExecutionShared {
   cache: Map<string, unknown>;
   inkPrice: bigint;
   logger: ((line: string) => void) | undefined;
+  /** Lines of the program's `console` imports, apart from the debug log. */
+  console?: ((line: string) => void) | undefined;
   /** Memory pages open at start (program footprint), for pay_for_memory_grow. */
   footprint: number;
   /** Set for frames of the combined interpreter (one run, host functions may await). */
@@ -327,7 +329,10 @@ export class HostEnv {
       ...contextHooks(this, ink),
       ...mathHooks(this, ink),
     };
-    const say = (text: string): void => this.shared.logger?.(text);
+    const say = (text: string): void => {
+      this.shared.console?.(text);
+      this.shared.logger?.(text);
+    };
     const console = {
       log_txt: (ptr: number, len: number): void => say(new TextDecoder().decode(this.read(ptr, len))),
       log_i32: (v: number): void => say(String(v)),

@@ -134,6 +134,8 @@ export interface ExecuteParams {
   initGas?: bigint;
   /** Receives `console.*` output of debug programs. Default: ignored. */
   logger?: (line: string) => void;
+  /** Receives only the lines programs print through the `console` imports (printed like Solidity's console.log). */
+  console?: (line: string) => void;
   /** Upper bound on re-executions (distinct cold reads) before giving up. Default 10000. */
   maxReads?: number;
   /** Receives every host call (executeStylusFrame only). */
