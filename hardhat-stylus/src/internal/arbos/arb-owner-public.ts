@@ -10,9 +10,12 @@ import { definePrecompile, type DefinedPrecompile, PrecompileRevert } from "./pr
 
 export const ARBOWNERPUBLIC_ADDRESS: Address = "0x000000000000000000000000000000000000006b";
 
-/** params.ArbosVersion_StylusContractLimit and arbos/programs initialMaxFragmentCount. */
-export const STYLUS_CONTRACT_LIMIT_ARBOS_VERSION = 60;
-export const INITIAL_MAX_FRAGMENT_COUNT = 2;
+/** params.ArbosVersion_StylusContractLimit and arbos/programs initialMaxFragmentCount (one source: the fragment format). */
+export {
+  ARBOS_FRAGMENTS_VERSION as STYLUS_CONTRACT_LIMIT_ARBOS_VERSION,
+  DEFAULT_MAX_FRAGMENTS as INITIAL_MAX_FRAGMENT_COUNT,
+} from "../wasm/fragmented-program.js";
+import { ARBOS_FRAGMENTS_VERSION as STYLUS_CONTRACT_LIMIT_ARBOS_VERSION, DEFAULT_MAX_FRAGMENTS as INITIAL_MAX_FRAGMENT_COUNT } from "../wasm/fragmented-program.js";
 
 const EVENTS = parseAbi(["event ChainOwnerRectified(address rectifiedOwner)"]);
 

@@ -124,21 +124,8 @@ export interface RootActivationLimits {
   maxFragments?: number;
 }
 
-/**
- * Reassembles and decompresses a root's WASM as Nitro's getWasmFromRootStylus:
- * with `activation` limits it checks the uncompressed length and fragment
- * count first; then each fragment's code must carry the fragment prefix, the
- * concatenated stream must decompress (dictionary 0) to exactly the declared
- * length.
- * @param readCode returns the code at a fragment address (empty if none).
- * @throws StylusCodeFormatError with Nitro's message.
- */
-export function assembleRootWasm(
-  rootCode: Uint8Array,
-  readCode: (address: Address) => Uint8Array,
-  activation?: RootActivationLimits,
-): Uint8Array {
-  const root = parseStylusRoot(rootCode);
+/** Nitro's checks on a parsed root before any fragment is read (limits only with `activation`). */
+export function checkRootLimits(root: StylusRoot, activation?: RootActivationLimits): void {
   if (activation !== undefined) {
     const maxWasmSize = activation.maxWasmSize ?? MAX_WASM_SIZE;
     const maxFragments = activation.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
@@ -154,6 +141,24 @@ export function assembleRootWasm(
   if (root.fragments.length === 0) {
     throw new StylusCodeFormatError("invalid wasm: fragment count cannot be zero");
   }
+}
+
+/**
+ * Reassembles and decompresses a root's WASM as Nitro's getWasmFromRootStylus:
+ * with `activation` limits it checks the uncompressed length and fragment
+ * count first; then each fragment's code must carry the fragment prefix, the
+ * concatenated stream must decompress (dictionary 0) to exactly the declared
+ * length.
+ * @param readCode returns the code at a fragment address (empty if none).
+ * @throws StylusCodeFormatError with Nitro's message.
+ */
+export function assembleRootWasm(
+  rootCode: Uint8Array,
+  readCode: (address: Address) => Uint8Array,
+  activation?: RootActivationLimits,
+): Uint8Array {
+  const root = parseStylusRoot(rootCode);
+  checkRootLimits(root, activation);
   const pieces: Uint8Array[] = [];
   for (const address of root.fragments) {
     const code = readCode(address);
@@ -184,4 +189,40 @@ export function assembleRootWasm(
     );
   }
   return new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+}
+
+/** A root's WASM read through an async code source, and the fragment sizes read (for gas). */
+export async function readRootWasm(
+  rootCode: Uint8Array,
+  readCode: (address: Address) => Promise<Uint8Array>,
+  activation?: RootActivationLimits,
+): Promise<{ wasm: Uint8Array; fragmentSizes: number[] }> {
+  const root = parseStylusRoot(rootCode);
+  checkRootLimits(root, activation);
+  const codes = new Map<string, Uint8Array>();
+  const fragmentSizes: number[] = [];
+  for (const address of root.fragments) {
+    const code = codes.get(address.toLowerCase()) ?? (await readCode(address));
+    codes.set(address.toLowerCase(), code);
+    fragmentSizes.push(code.length);
+    if (!isStylusFragmentCode(code)) break;
+  }
+  const wasm = assembleRootWasm(rootCode, (a) => codes.get(a.toLowerCase()) ?? new Uint8Array(), activation);
+  return { wasm, fragmentSizes };
+}
+
+/**
+ * Gas Nitro charges at activation for reading a root's fragments
+ * (fragmentReadGasCost): per fragment a cold account access (2600, or 100
+ * once warm) plus 3 per 32-byte word of its code.
+ */
+export function fragmentReadGas(fragments: readonly Address[], sizes: readonly number[]): bigint {
+  const warm = new Set<string>();
+  let gas = 0n;
+  sizes.forEach((size, i) => {
+    const key = (fragments[i] ?? "").toLowerCase();
+    gas += (warm.has(key) ? 100n : 2_600n) + 3n * BigInt(Math.ceil(size / 32));
+    warm.add(key);
+  });
+  return gas;
 }
