@@ -43,13 +43,15 @@ async function rpcAnswers(url: string): Promise<boolean> {
 }
 
 /**
- * Starts `hardhat node` on 127.0.0.1 and waits (at most `timeoutMs`) until it answers JSON-RPC.
+ * Starts `hardhat node` (with the project's config, or `options.config`) on 127.0.0.1 and waits (at most `timeoutMs`) until it answers JSON-RPC.
  * @throws Error with the child's last output when it exits or does not answer in time.
  */
-export async function startServedDevnet(options: { timeoutMs?: number; chainId?: number } = {}): Promise<ServedDevnet> {
+export async function startServedDevnet(
+  options: { timeoutMs?: number; chainId?: number; /** A Hardhat config file instead of the project's. */ config?: string } = {},
+): Promise<ServedDevnet> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  const args = [hardhatCli, ...(options.config === undefined ? [] : ["--config", options.config]), "node", "--hostname", "127.0.0.1", "--port", String(port)];
   if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: projectRoot,

@@ -18,6 +18,8 @@ export interface ArbWasmModuleOptions {
   /** The block the request reads (ArbWasm's view fallback). */
   view: StateView;
   remoteActivation?: RemoteActivationLookup;
+  /** The ArbOS version emulated (roots of fragments activate from 60). */
+  arbOsVersion?: number;
 }
 
 export function createArbWasmPrecompile(options: ArbWasmModuleOptions): ArbOsPrecompile {
@@ -33,6 +35,7 @@ export function createArbWasmPrecompile(options: ArbWasmModuleOptions): ArbOsPre
         data: context.calldata,
         timestamp: context.block.timestamp,
         remoteActivation: options.remoteActivation,
+        arbOsVersion: options.arbOsVersion,
         journal: {
           getCode: async (address) => await state.getCode(address),
           getRecordWord: async (slot) => await state.getStorage(ARBWASM_ADDRESS, slot),

@@ -20,7 +20,16 @@ import type { StateView } from "../chain/state-view.js";
 
 import { codeHashOf } from "../chain/code-hash.js";
 import { revertOutcome } from "../chain/outcome.js";
-import { decompressStylusCode, isStylusCode } from "../wasm/program-format.js";
+import {
+  ARBOS_FRAGMENTS_VERSION,
+  DEFAULT_MAX_FRAGMENTS,
+  fragmentReadGas,
+  isStylusFragmentCode,
+  isStylusRootCode,
+  parseStylusRoot,
+  readRootWasm,
+} from "../wasm/fragmented-program.js";
+import { decompressStylusCode, isStylusCode, MAX_WASM_SIZE } from "../wasm/program-format.js";
 
 import type { RemoteActivationLookup } from "./remote-activation.js";
 
@@ -37,6 +46,8 @@ export interface ArbWasmCall {
   timestamp: bigint;
   /** On forks: activation on the forked chain (see remote-activation.ts). */
   remoteActivation?: RemoteActivationLookup;
+  /** The ArbOS version emulated: roots of fragments activate from 60 (default 0: classic programs only). */
+  arbOsVersion?: number;
   /**
    * Reads through the combined interpreter's journal (a program created earlier in the same
    * transaction, a record written by an earlier activation); default: `view` at its block.
@@ -190,7 +201,19 @@ async function programView(
 async function activateProgram(call: ArbWasmCall, program: Address): Promise<EmulatedOutcome> {
   const codeHex = await codeOf(call, program);
   const code = hexToBytes(codeHex);
-  if (!isStylusCode(code)) {
+  const arbOsVersion = call.arbOsVersion ?? 0;
+  const fragmented = isStylusRootCode(code) || isStylusFragmentCode(code);
+  if (fragmented && arbOsVersion < ARBOS_FRAGMENTS_VERSION) {
+    // Nitro before ArbOS 60: a plain error, not ProgramNotWasm (and such code cannot be deployed there anyway).
+    return revertOutcome(new Uint8Array(), `specified bytecode is not a Stylus program (roots and fragments need ArbOS ${ARBOS_FRAGMENTS_VERSION}; set stylus.arbOsVersion)`);
+  }
+  if (isStylusFragmentCode(code)) {
+    return revertOutcome(
+      new Uint8Array(),
+      `fragmented stylus programs cannot be activated directly; activate the root program instead (${program} is a fragment)`,
+    );
+  }
+  if (!isStylusCode(code) && !isStylusRootCode(code)) {
     return errorOutcome("ProgramNotWasm", [], `ProgramNotWasm(): ${program} holds no Stylus code (EF F0 00 ...)`);
   }
   const codehash = codeHashOf(codeHex);
@@ -204,12 +227,28 @@ async function activateProgram(call: ArbWasmCall, program: Address): Promise<Emu
   // The validator is the runtime core's; load it on first activation only.
   const { isStylusValidationError, validateStylusProgram } = await import("../wasm/validate.js");
   let info;
-  let wasm: Uint8Array;
+  let wasm: Uint8Array | undefined;
+  let readGas = 0n;
+  if (isStylusRootCode(code)) {
+    // Nitro's getWasmFromRootStylus with its activation checks; its errors are plain (empty revert data).
+    try {
+      const root = parseStylusRoot(code);
+      const read = await readRootWasm(code, async (a) => hexToBytes(await codeOf(call, a)), {
+        maxWasmSize: MAX_WASM_SIZE,
+        maxFragments: DEFAULT_MAX_FRAGMENTS,
+      });
+      wasm = read.wasm;
+      readGas = fragmentReadGas(root.fragments, read.fragmentSizes);
+    } catch (error) {
+      return revertOutcome(new Uint8Array(), `activateProgram(${program}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   try {
-    wasm = decompressStylusCode(code);
+    // A root's size is bounded per fragment at deployment, not as one compressed program.
+    wasm ??= decompressStylusCode(code);
     // A debug chain, as Nitro's dev chain (AllowDebugPrecompiles): programs built with the SDK's
     // `debug` feature activate, and their `console` lines print like Solidity's console.log.
-    info = validateStylusProgram(wasm, { compressedSize: code.length, debug: true });
+    info = validateStylusProgram(wasm, isStylusRootCode(code) ? { debug: true } : { compressedSize: code.length, debug: true });
   } catch (error) {
     const why = isStylusValidationError(error)
       ? error.message
@@ -239,7 +278,7 @@ async function activateProgram(call: ArbWasmCall, program: Address): Promise<Emu
     [{ type: "bytes32" }, { type: "address" }, { type: "uint256" }, { type: "uint16" }],
     [moduleHash, program, dataFee, STYLUS_PARAMS.version],
   );
-  const outcome = ok("activateProgram", [STYLUS_PARAMS.version, dataFee], activationGas(info.wasmSize));
+  const outcome = ok("activateProgram", [STYLUS_PARAMS.version, dataFee], activationGas(info.wasmSize) + readGas);
   outcome.effects.push(
     { kind: "sstore", slot: hexToBytes(activationSlot(codehash)), value: hexToBytes(record) },
     { kind: "log", topics: topics.map((t) => hexToBytes(t as Hex)), data: hexToBytes(logData) },
@@ -285,3 +324,4 @@ async function keepalive(call: ArbWasmCall, codehash: Hex): Promise<EmulatedOutc
 function toHex(bytes: Uint8Array): Hex {
   return `0x${Buffer.from(bytes).toString("hex")}`;
 }
+

@@ -7,12 +7,12 @@ import { encodeAbiParameters, encodeEventTopics, parseAbi, type Address, type He
 
 import { DEFAULT_PARENT_CHAIN_PRICE_MODEL, type ParentChainPriceModel } from "./l1-pricing.js";
 import { definePrecompile, type DefinedPrecompile, PrecompileRevert } from "./precompile-kit.js";
+import { ARBOS_FRAGMENTS_VERSION as STYLUS_CONTRACT_LIMIT_ARBOS_VERSION, DEFAULT_MAX_FRAGMENTS as INITIAL_MAX_FRAGMENT_COUNT } from "../wasm/fragmented-program.js";
 
 export const ARBOWNERPUBLIC_ADDRESS: Address = "0x000000000000000000000000000000000000006b";
 
-/** params.ArbosVersion_StylusContractLimit and arbos/programs initialMaxFragmentCount. */
-export const STYLUS_CONTRACT_LIMIT_ARBOS_VERSION = 60;
-export const INITIAL_MAX_FRAGMENT_COUNT = 2;
+/** params.ArbosVersion_StylusContractLimit and arbos/programs initialMaxFragmentCount (one source: the fragment format). */
+export { STYLUS_CONTRACT_LIMIT_ARBOS_VERSION, INITIAL_MAX_FRAGMENT_COUNT };
 
 const EVENTS = parseAbi(["event ChainOwnerRectified(address rectifiedOwner)"]);
 

@@ -20,7 +20,12 @@ export function codeHashOf(code: Hex): Hex {
   return hash;
 }
 
-/** True when hex code starts with the Stylus prefix EF F0 00 (plus a dictionary byte). */
+/**
+ * True when hex code may run as a Stylus program: EF F0 00 (classic) or EF F0 02 (a root of
+ * fragments, ArbOS 60+; the interpreter checks the version) plus at least one byte.
+ */
 export function isStylusCodeHex(code: Hex): boolean {
-  return code.length >= 10 && code.slice(0, 8).toLowerCase() === "0xeff000";
+  if (code.length < 10) return false;
+  const prefix = code.slice(0, 8).toLowerCase();
+  return prefix === "0xeff000" || prefix === "0xeff002";
 }

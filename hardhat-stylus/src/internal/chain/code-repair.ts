@@ -22,7 +22,7 @@ export function isCurrentTag(tag: BlockTag): boolean {
 
 function isTransient(code: Hex): boolean {
   const lower = code.toLowerCase();
-  return lower === APPLIER_HEX || lower.startsWith(ENTRY_APPLIER_PREFIX) || lower.startsWith("0x00f000");
+  return lower === APPLIER_HEX || lower.startsWith(ENTRY_APPLIER_PREFIX) || /^0x00f00[012]/.test(lower);
 }
 
 /** `code` read at `tag`, or the address's current code when `code` is one of the plugin's transient codes. */

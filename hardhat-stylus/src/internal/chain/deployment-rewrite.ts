@@ -4,8 +4,11 @@
 // (same length, so code deposit and memory gas match), the deployment is
 // mined normally, and the Stylus code is then put at the created address
 // with hardhat_setCode. The rewrite is reversible, so
-// eth_getTransactionByHash can show the original init code.
-import { parseStylusInitCode } from "../wasm/program-format.js";
+// eth_getTransactionByHash can show the original init code. From ArbOS 60
+// fragment (EF F0 01) and root (EF F0 02) code deploy the same way; below
+// 60 they are left to EDR, which fails the CREATE as Nitro does (invalid code).
+import { isDeployableStylusComponent, isStylusFragmentCode, isStylusRootCode } from "../wasm/fragmented-program.js";
+import { isStylusCode, parseStylusInitCode } from "../wasm/program-format.js";
 
 const ORIGINAL_TAIL = [0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
 /** DUP1 PUSH1 0x30 PUSH1 0 CODECOPY PUSH1 0 PUSH1 0 MSTORE8 PUSH1 0 RETURN 00: like the original, plus "mem[0] = 0". */
@@ -18,9 +21,9 @@ export interface StylusDeployment {
   placeholderInitCode: Uint8Array;
 }
 
-/** Recognises standard Stylus init code and builds the placeholder deployment, or undefined. */
-export function rewriteStylusDeployment(initCode: Uint8Array): StylusDeployment | undefined {
-  const code = parseStylusInitCode(initCode);
+/** Recognises standard Stylus init code (for `arbOsVersion`) and builds the placeholder deployment, or undefined. */
+export function rewriteStylusDeployment(initCode: Uint8Array, arbOsVersion = 0): StylusDeployment | undefined {
+  const code = parseStylusInitCode(initCode, (c) => isStylusCode(c) || isDeployableStylusComponent(c, arbOsVersion));
   if (code === undefined) return undefined;
   const placeholder = new Uint8Array(initCode.length + PLACEHOLDER_TAIL.length - ORIGINAL_TAIL.length);
   placeholder.set(initCode.subarray(0, 33), 0);
@@ -39,5 +42,6 @@ export function restoreStylusInitCode(input: Uint8Array): Uint8Array | undefined
   original.set(input.subarray(0, 33), 0);
   original.set(ORIGINAL_TAIL, 33);
   original.set(input.subarray(33 + PLACEHOLDER_TAIL.length), 33 + ORIGINAL_TAIL.length);
-  return parseStylusInitCode(original) === undefined ? undefined : original;
+  const anyStylus = (c: Uint8Array): boolean => isStylusCode(c) || isStylusFragmentCode(c) || isStylusRootCode(c);
+  return parseStylusInitCode(original, anyStylus) === undefined ? undefined : original;
 }

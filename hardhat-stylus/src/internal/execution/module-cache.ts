@@ -1,9 +1,14 @@
 // Compiled Stylus modules of one connection, by code hash (derived data, safe
 // to keep in memory): a program's WASM is decompressed, instrumented for ink
-// metering and compiled once, then instantiated per frame.
-import { hexToBytes, type Hex } from "viem";
+// metering and compiled once, then instantiated per frame. A root of
+// fragments (ArbOS 60) is reassembled from its fragments' code first.
+import { hexToBytes, type Address, type Hex } from "viem";
 
+import { isStylusRootCode, readRootWasm } from "../wasm/fragmented-program.js";
 import { decompressStylusCode } from "../wasm/program-format.js";
+
+/** Reads the code at an address in the frame's state (a root's fragments). */
+export type CodeReader = (address: Address) => Promise<Uint8Array>;
 
 export class ModuleCache {
   readonly #modules = new Map<Hex, WebAssembly.Module>();
@@ -13,11 +18,17 @@ export class ModuleCache {
     this.#limit = limit;
   }
 
-  async get(codehash: Hex, code: Hex): Promise<WebAssembly.Module> {
+  async get(codehash: Hex, code: Hex, readCode?: CodeReader): Promise<WebAssembly.Module> {
     const cached = this.#modules.get(codehash);
     if (cached !== undefined) return cached;
     const { compileStylusProgram } = await import("../runtime/execute.js");
-    const module = await compileStylusProgram(decompressStylusCode(hexToBytes(code)));
+    const bytes = hexToBytes(code);
+    // As Nitro when it loads a program for a call: no activation limits, fragments read without gas.
+    const wasm =
+      isStylusRootCode(bytes) && readCode !== undefined
+        ? (await readRootWasm(bytes, readCode)).wasm
+        : decompressStylusCode(bytes);
+    const module = await compileStylusProgram(wasm);
     if (this.#modules.size >= this.#limit) {
       const oldest = this.#modules.keys().next().value;
       if (oldest !== undefined) this.#modules.delete(oldest);

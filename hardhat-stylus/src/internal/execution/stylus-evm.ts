@@ -21,11 +21,14 @@ import type { EdrStateManager } from "./edr-state-manager.js";
 
 import { runArbOsFrame } from "./arbos-frame.js";
 import { runStylusFrame } from "./stylus-frame.js";
+import { isDeployableStylusComponent, isDeployableStylusProgram } from "../wasm/fragmented-program.js";
 
 /** What every frame of one interpreter run shares. */
 export interface InterpreterEnvironment {
   view: StateView;
   modules: ModuleCache;
+  /** The ArbOS version emulated: from 60, roots of fragments run and fragments may be created. */
+  arbOsVersion: number;
   remoteActivation?: RemoteActivationLookup;
   block: BlockHeaderInfo;
   chainId: bigint;
@@ -52,6 +55,11 @@ const STYLUS_PREFIX = [0xef, 0xf0, 0x00] as const;
 
 export function isStylusBytes(code: Uint8Array): boolean {
   return code.length >= 3 && code[0] === STYLUS_PREFIX[0] && code[1] === STYLUS_PREFIX[1] && code[2] === STYLUS_PREFIX[2];
+}
+
+/** Code that runs as a Stylus frame: classic programs, and from ArbOS 60 roots (fragments run as EVM: 0xEF fails). */
+function runsAsStylus(code: Uint8Array, arbOsVersion: number): boolean {
+  return isStylusBytes(code) || isDeployableStylusProgram(code, arbOsVersion);
 }
 
 export class StylusEvm extends EVM {
@@ -138,16 +146,20 @@ export class StylusEvm extends EVM {
         this.reachedEmulated = true;
         return await runArbOsFrame(this, frame, precompile);
       }
-      if (isStylusBytes(code)) {
+      if (runsAsStylus(code, this.env.arbOsVersion)) {
         this.reachedEmulated = true;
         return await runStylusFrame(this, frame, code);
       }
     }
     const result = await super.runInterpreter(message, opts);
     if (frame.isCreate === true && result.exceptionError === undefined && result.returnValue[0] === 0xef) {
-      // EIP-3541 as Nitro applies it: 0xEF code may be deployed only as a Stylus program (EF F0 00).
-      if (isStylusBytes(result.returnValue)) this.reachedEmulated = true;
-      else return invalidBytecode(frame.gasLimit);
+      // EIP-3541 as Nitro applies it: 0xEF code may be deployed only as a Stylus program (EF F0 00),
+      // or from ArbOS 60 as a fragment (EF F0 01) or root (EF F0 02).
+      if (isStylusBytes(result.returnValue) || isDeployableStylusComponent(result.returnValue, this.env.arbOsVersion)) {
+        this.reachedEmulated = true;
+      } else {
+        return invalidBytecode(frame.gasLimit);
+      }
     }
     return result;
   }

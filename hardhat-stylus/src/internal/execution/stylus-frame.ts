@@ -101,7 +101,7 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
     return revertResult(refused, 0n);
   }
 
-  const module = await evm.env.modules.get(codehash, codeHex);
+  const module = await evm.env.modules.get(codehash, codeHex, async (a) => await evm.state.getCode(ethAddress(a)));
   // A program ArbWasmCache holds pays its cached init gas instead of its full init gas (as on Nitro).
   const initGas =
     (await cachedInitGas(async (a, s) => wordHex(await evm.state.getStorage(ethAddress(a), hexToBytes(s))), codehash)) ?? BigInt(record.initGas);

@@ -224,16 +224,18 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               constants.delete(connection);
               return await next(context, connection, request);
             }
-            const state = await stateOf(connection, rpc, context.config.stylus ?? DEFAULT_ARBOS_OPTIONS);
+            const arbOsOptions = context.config.stylus ?? DEFAULT_ARBOS_OPTIONS;
+            const state = await stateOf(connection, rpc, arbOsOptions);
             if (request.method === "hardhat_setCode" || TRANSACTION_METHODS.has(request.method)) {
               // Stylus code placed directly or deployed: from now on EVM failures may come from calls into programs.
-              if (JSON.stringify(request.params ?? []).toLowerCase().includes("eff000")) state.stylusSeen = true;
+              if (/ef(f000|f001|f002)/.test(JSON.stringify(request.params ?? []).toLowerCase())) state.stylusSeen = true;
             }
             if (request.method === "evm_revert") state.deferred.clear();
             const scope: RequestScope = {
               rpc,
               modules: state.modules,
               precompiles: state.precompiles,
+              arbOsVersion: arbOsOptions.arbOsVersion,
               remoteActivation: state.remoteActivation,
               stylusPresent: () => state.stylusSeen,
               sawStylus: () => {

@@ -23,7 +23,7 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
   async handle(request: JsonRpcRequest, scope: RequestScope): Promise<JsonRpcRequest | JsonRpcResponse> {
     const tx = await readTransaction(request);
     if (tx === null || tx.to !== null) return request;
-    const deployment = rewriteStylusDeployment(tx.data);
+    const deployment = rewriteStylusDeployment(tx.data, scope.arbOsVersion);
     if (deployment === undefined) return request;
     const { rpc } = scope;
     const placeholder = bytesToHex(deployment.placeholderInitCode);

@@ -68,11 +68,12 @@ export function interpreterEnvironment(
 ): InterpreterEnvironment {
   const { view, knownCode } = run;
   const precompiles = new Map(scope.precompiles);
-  const arbWasm = createArbWasmPrecompile({ view, remoteActivation: scope.remoteActivation });
+  const arbWasm = createArbWasmPrecompile({ view, remoteActivation: scope.remoteActivation, arbOsVersion: scope.arbOsVersion });
   precompiles.set(arbWasm.address.toLowerCase(), arbWasm);
   return {
     view,
     modules: scope.modules,
+    arbOsVersion: scope.arbOsVersion,
     remoteActivation: scope.remoteActivation,
     block: run.block,
     chainId: run.chainId,

@@ -17,6 +17,8 @@ export interface RequestScope {
   modules: ModuleCache;
   /** The connection's ArbOS precompile registry by lowercase address (plugin config `stylus`); ArbWasm is added per run. */
   precompiles: ReadonlyMap<string, ArbOsPrecompile>;
+  /** The ArbOS version the connection emulates (plugin option `stylus.arbOsVersion`). */
+  arbOsVersion: number;
   /** On forks: activation on the forked chain, for code hashes without a local record. */
   remoteActivation?: RemoteActivationLookup;
   /** True once the connection has seen Stylus code (or forks a chain that may hold programs). */

@@ -119,9 +119,13 @@ export function buildStylusInitCode(code: Uint8Array): Uint8Array {
 /**
  * Recognises the standard Stylus init code and returns the code it deploys.
  * Extra bytes after the code (constructor arguments) are ignored, as on Nitro.
+ * @param accepts which deployed code counts as Stylus (default: classic programs, EF F0 00).
  * @returns the Stylus code, or `undefined` if `initCode` is not Stylus init code.
  */
-export function parseStylusInitCode(initCode: Uint8Array): Uint8Array | undefined {
+export function parseStylusInitCode(
+  initCode: Uint8Array,
+  accepts: (code: Uint8Array) => boolean = isStylusCode,
+): Uint8Array | undefined {
   if (initCode.length < INIT_HEADER_LENGTH + 4 || initCode[0] !== 0x7f) return undefined;
   const tail = [0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
   for (let i = 0; i < tail.length; i++) {
@@ -134,5 +138,5 @@ export function parseStylusInitCode(initCode: Uint8Array): Uint8Array | undefine
   }
   if (len < 4 || INIT_HEADER_LENGTH + len > initCode.length) return undefined;
   const code = initCode.subarray(INIT_HEADER_LENGTH, INIT_HEADER_LENGTH + len);
-  return isStylusCode(code) ? code : undefined;
+  return accepts(code) ? code : undefined;
 }
