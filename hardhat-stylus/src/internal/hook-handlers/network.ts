@@ -28,6 +28,7 @@ import { ModuleCache } from "../execution/module-cache.js";
 import { installNitroPredeploys } from "../predeploys/install-predeploys.js";
 import { TRANSACTION_METHODS } from "../request-handlers/transaction-params.js";
 import { createStylusHandlers } from "../request-handlers/handlers-array.js";
+import { loadKnownErrors } from "../request-handlers/known-errors.js";
 
 interface ConnectionState {
   /** Raw Stylus transactions with a nonce ahead of their sender's, by sender then nonce (a small mempool). */
@@ -187,6 +188,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       if (!isEmulated(connection) || insidePlugin.getStore() === true) {
         return await next(context, connection, request);
       }
+      // Names of the project's custom errors, for revert messages of programs (read once).
+      await loadKnownErrors(context.artifacts);
       const lock = connectionMutex(connection);
       return await lock.exclusive(
         async () =>

@@ -5,6 +5,8 @@ import { bytesToHex, decodeErrorResult, toHex, type Hex } from "viem";
 
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
+import { describeKnownError } from "./known-errors.js";
+
 export function resultResponse(request: JsonRpcRequest, result: unknown): JsonRpcResponse {
   return { jsonrpc: "2.0", id: request.id, result };
 }
@@ -38,7 +40,8 @@ const PANIC_REASONS: Readonly<Record<number, string>> = {
 
 /**
  * The message a Solidity revert with this data gets: the reason of an
- * Error(string), the code of a Panic(uint256), the selector of a custom error.
+ * Error(string), the code of a Panic(uint256), the name and arguments of a
+ * custom error that one of the project's artifacts declares (else its selector).
  * The data itself always travels in the response's `data` for ABI decoding.
  */
 export function revertMessage(returnData: Uint8Array): string {
@@ -52,7 +55,11 @@ export function revertMessage(returnData: Uint8Array): string {
     return `execution reverted: panic code ${toHex(code)}${name === undefined ? "" : ` (${name})`}`;
   }
   const selector = customErrorSelector(returnData);
-  if (selector !== undefined) return `execution reverted: custom error ${selector} (return data: ${hex})`;
+  if (selector !== undefined) {
+    const named = describeKnownError(hex);
+    if (named !== undefined) return `execution reverted: custom error '${named}'`;
+    return `execution reverted: custom error ${selector} (return data: ${hex})`;
+  }
   return `execution reverted (return data: ${hex})`;
 }
 
