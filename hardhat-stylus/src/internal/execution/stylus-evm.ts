@@ -109,7 +109,8 @@ export class StylusEvm extends EVM {
       ...(create ? {} : { to: (delegate ? message.codeAddress : message.to)!.toString() }),
       value: message.value,
       gas: message.gasLimit,
-      input: message.data,
+      // A copy: an EVM caller's calldata is a view of its memory, which it goes on to overwrite.
+      input: message.data.slice(),
       isStatic: message.isStatic,
     });
     let result: Awaited<ReturnType<EVM["runCall"]>> | undefined;
@@ -122,7 +123,7 @@ export class StylusEvm extends EVM {
       trace.exit({
         ...(result?.createdAddress === undefined ? {} : { to: result.createdAddress.toString() }),
         gasUsed: exec?.executionGasUsed ?? message.gasLimit,
-        output: exec?.returnValue ?? new Uint8Array(),
+        output: exec?.returnValue.slice() ?? new Uint8Array(),
         ...(exec === undefined ? { error: "engine error" } : error === undefined ? {} : { error: error.error === EVMError.errorMessages.REVERT ? "revert" : error.error }),
       });
     }
