@@ -109,6 +109,48 @@ describe("debug_trace* of EVM transactions that reach Stylus programs", function
     expect(hostios[0]!.name).to.equal("user_entrypoint");
   });
 
+  it("the struct logger gives the contract's opcode steps at depth 1 with the CALL into the program, and receipt gas", async function () {
+    type Step = { pc: number; op: string; gas: number; gasCost: number; depth: number; stack?: Hex[]; memory?: string[]; storage?: Record<string, string> };
+    const pub = await connection.viem.getPublicClient();
+    const receipt = await pub.getTransactionReceipt({ hash: forwardHash });
+    const logged = (await trace("debug_traceTransaction", [forwardHash])) as { gas: number; failed: boolean; returnValue: string; structLogs: Step[] };
+    expect(logged.failed).to.equal(false);
+    expect(logged.gas).to.equal(Number(receipt.gasUsed));
+    expect(logged.structLogs.length).to.be.greaterThan(50);
+    expect(logged.structLogs[0]).to.deep.include({ pc: 0, op: "PUSH1", depth: 1 });
+    expect(logged.structLogs.every((s) => s.depth === 1)).to.equal(true);
+    const call = logged.structLogs.find((s) => s.op === "CALL")!;
+    // CALL's stack: gas, address, value, ... (top last): the program's address and the value it forwards.
+    expect(BigInt(call.stack!.at(-2)!)).to.equal(BigInt(relay));
+    expect(BigInt(call.stack!.at(-3)!)).to.equal(1234n);
+    // The contract's own SSTORE (count += 1) shows its storage; stack and memory per the options.
+    const sstore = logged.structLogs.find((s) => s.op === "SSTORE")!;
+    expect(sstore.storage).to.deep.equal({ [`0x${"0".repeat(64)}`]: `0x${"1".padStart(64, "0")}` });
+    expect(sstore).to.have.property("refund");
+    expect(sstore.memory).to.equal(undefined);
+    const bare = (await trace("debug_traceTransaction", [forwardHash, { disableStack: true, disableStorage: true, enableMemory: true }])) as { structLogs: Step[] };
+    expect(bare.structLogs.length).to.equal(logged.structLogs.length);
+    expect(bare.structLogs.some((s) => s.stack !== undefined || s.storage !== undefined)).to.equal(false);
+    expect(bare.structLogs.find((s) => s.op === "CALL")!.memory!.length).to.be.greaterThan(0);
+  });
+
+  it("the struct logger of a program calling the contract: the EVM callee's steps at depth 2 (debug_traceCall too)", async function () {
+    type Step = { op: string; depth: number };
+    const pub = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const data = relayInput(RELAY.call, probe, 0n, probeCall("bump", []));
+    const hash = await wallet!.sendTransaction({ to: relay, data });
+    expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+    for (const logged of [
+      (await trace("debug_traceTransaction", [hash])) as { structLogs: Step[] },
+      (await trace("debug_traceCall", [{ from: sender, to: relay, data }, "latest", {}])) as { structLogs: Step[] },
+    ]) {
+      expect(logged.structLogs.length).to.be.greaterThan(10);
+      expect(logged.structLogs.every((s) => s.depth === 2)).to.equal(true);
+      expect(logged.structLogs.map((s) => s.op)).to.include.members(["SLOAD", "SSTORE", "LOG1", "RETURN"]);
+    }
+  });
+
   it("a pure EVM transaction of the contract keeps EDR's trace: opcode steps, no inner frames", async function () {
     const logged = (await trace("debug_traceTransaction", [bumpHash])) as { structLogs: Array<{ op: string }> };
     expect(logged.structLogs.map((s) => s.op)).to.include("SSTORE");

@@ -11,6 +11,7 @@ import type { Address, Hex } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
 import type { NodeInterfaceServices } from "../arbos/node-interface.js";
+import type { StructLogTrace } from "../tracing/struct-log-trace.js";
 import type { CallFrameTrace } from "../tracing/call-frame-trace.js";
 import type { HostioTrace } from "../tracing/hostio-trace.js";
 import type { BlockHeaderInfo } from "../chain/chain-rpc.js";
@@ -41,6 +42,8 @@ export interface InterpreterEnvironment {
   hostioTrace?: HostioTrace;
   /** Records the frames below the top one (debug_trace* with callTracer). */
   callTrace?: CallFrameTrace;
+  /** Records the EVM frames' opcode steps (debug_trace* with the default struct logger). */
+  structLog?: StructLogTrace;
   /** Code already read at the request's block, by lowercase address (saves reading a program twice). */
   knownCode?: Map<string, Hex>;
 }

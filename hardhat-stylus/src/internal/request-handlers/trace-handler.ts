@@ -10,6 +10,7 @@
 // appliers in place. Everything else — pure EVM transactions, deployments,
 // ArbOS precompiles — goes on to EDR unchanged.
 //
+// The struct logger lists the run's EVM opcode steps (tracing/struct-log-trace.ts);
 // callTracer reports the frames below the program's (calls out, creations) as
 // inner `calls` (tracing/call-frame-trace.ts). Nitro's stylusTracer gets the host calls of the
 // run's Stylus frames (tracing/hostio-trace.ts). JavaScript tracers (what
@@ -35,6 +36,7 @@ import { HostioTrace } from "../tracing/hostio-trace.js";
 import { JsTraceEvents } from "../tracing/js-trace-events.js";
 import { JsTracer, JsTracerError, type JsTraceContext } from "../tracing/js-tracer-sandbox.js";
 import { RecordingStateView } from "../tracing/recording-state-view.js";
+import { StructLogTrace } from "../tracing/struct-log-trace.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
 import { callTracerResult, fourByteResult, prestateResult, structLoggerResult, type TracedFrame } from "../tracing/trace-results.js";
 
@@ -129,6 +131,8 @@ export class StylusTraceHandler implements StylusRequestHandler {
     if (hostioTrace !== undefined) env.hostioTrace = hostioTrace;
     const callTrace = options.kind === "callTracer" && !options.callTracer.onlyTopCall ? new CallFrameTrace() : undefined;
     if (callTrace !== undefined) env.callTrace = callTrace;
+    const structLog = options.kind === "structLogger" ? new StructLogTrace(options.structLogger) : undefined;
+    if (structLog !== undefined) env.structLog = structLog;
     const jsEvents = jsTracer === undefined ? undefined : new JsTraceEvents();
     if (jsEvents !== undefined) {
       env.hostioTrace = jsEvents.hostioTrace;
@@ -191,7 +195,7 @@ export class StylusTraceHandler implements StylusRequestHandler {
       case "stylusTracer":
         return resultResponse(request, hostioTrace?.result() ?? []);
       case "structLogger":
-        return resultResponse(request, structLoggerResult(frame));
+        return resultResponse(request, { ...structLoggerResult(frame), structLogs: structLog?.logs ?? [] });
       case "callTracer":
         return resultResponse(request, callTracerResult(frame, options.callTracer));
       case "4byteTracer":
