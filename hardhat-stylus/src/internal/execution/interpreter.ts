@@ -4,13 +4,15 @@
 // revert data, out of gas, execution gas) plus what the chain must apply
 // (logs in execution order from their accounts, per-account state changes).
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
-import { EVMError, NobleBLS, NobleBN254, getActivePrecompiles, type EVMOpts, type Log } from "@ethereumjs/evm";
+import { EVMError, NobleBLS, NobleBN254, getActivePrecompiles, type EVMOpts, type InterpreterStep, type Log } from "@ethereumjs/evm";
 import { hexToBytes } from "@ethereumjs/util";
 import { numberToHex, type Address, type Hex } from "viem";
 
 import type { LogEntry } from "../runtime/types.js";
 
 import { EdrStateManager, type AccountDiff } from "./edr-state-manager.js";
+import type { StructLogTrace } from "../tracing/struct-log-trace.js";
+
 import { StylusEvm, type InterpreterEnvironment } from "./stylus-evm.js";
 import { ethAddress, fromLog } from "./stylus-frame.js";
 
@@ -140,7 +142,7 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
     evm.journal.addAlwaysWarmAddress(entry.address.toLowerCase());
     for (const slot of entry.storageKeys ?? []) evm.journal.addAlwaysWarmSlot(entry.address.toLowerCase(), slot.slice(2));
   }
-  const result = await evm.runCall({
+  const result = await withSteps(evm, env.structLog, async () => await evm.runCall({
     caller: ethAddress(message.from),
     ...(message.to === null ? {} : { to: ethAddress(message.to) }),
     value: message.value,
@@ -161,7 +163,7 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
         getBlobGasPrice: () => 1n,
       },
     },
-  });
+  }));
   const { execResult } = result;
   const error = execResult.exceptionError;
   const success = error === undefined;
@@ -184,3 +186,18 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
   };
 }
 
+
+/** Runs `body` with the struct logger listening to the EVM's opcode steps (removed again: EVMs are pooled). */
+async function withSteps<T>(evm: StylusEvm, structLog: StructLogTrace | undefined, body: () => Promise<T>): Promise<T> {
+  if (structLog === undefined) return await body();
+  // Two parameters: ethereumjs awaits `resolve`, so the SLOAD read finishes before the opcode runs.
+  const onStep = (step: InterpreterStep, resolve?: (result?: unknown) => void): void => {
+    void structLog.step(step).finally(() => resolve?.());
+  };
+  evm.events.on("step", onStep);
+  try {
+    return await body();
+  } finally {
+    evm.events.off("step", onStep);
+  }
+}

@@ -11,6 +11,7 @@ import type { Address, Hex } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
 import type { NodeInterfaceServices } from "../arbos/node-interface.js";
+import type { StructLogTrace } from "../tracing/struct-log-trace.js";
 import type { CallFrameTrace } from "../tracing/call-frame-trace.js";
 import type { HostioTrace } from "../tracing/hostio-trace.js";
 import type { BlockHeaderInfo } from "../chain/chain-rpc.js";
@@ -44,6 +45,8 @@ export interface InterpreterEnvironment {
   hostioTrace?: HostioTrace;
   /** Records the frames below the top one (debug_trace* with callTracer). */
   callTrace?: CallFrameTrace;
+  /** Records the EVM frames' opcode steps (debug_trace* with the default struct logger). */
+  structLog?: StructLogTrace;
   /** Code already read at the request's block, by lowercase address (saves reading a program twice). */
   knownCode?: Map<string, Hex>;
 }
@@ -117,7 +120,8 @@ export class StylusEvm extends EVM {
       ...(create ? {} : { to: (delegate ? message.codeAddress : message.to)!.toString() }),
       value: message.value,
       gas: message.gasLimit,
-      input: message.data,
+      // A copy: an EVM caller's calldata is a view of its memory, which it goes on to overwrite.
+      input: message.data.slice(),
       isStatic: message.isStatic,
     });
     let result: Awaited<ReturnType<EVM["runCall"]>> | undefined;
@@ -130,7 +134,7 @@ export class StylusEvm extends EVM {
       trace.exit({
         ...(result?.createdAddress === undefined ? {} : { to: result.createdAddress.toString() }),
         gasUsed: exec?.executionGasUsed ?? message.gasLimit,
-        output: exec?.returnValue ?? new Uint8Array(),
+        output: exec?.returnValue.slice() ?? new Uint8Array(),
         ...(exec === undefined ? { error: "engine error" } : error === undefined ? {} : { error: error.error === EVMError.errorMessages.REVERT ? "revert" : error.error }),
       });
     }

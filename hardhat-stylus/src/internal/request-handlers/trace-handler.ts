@@ -4,9 +4,13 @@
 // interpreter (execution/) on the state before it ran, records what it read, and answers in the requested tracer's shape:
 // the default struct logger, callTracer (onlyTopCall, withLog),
 // prestateTracer (diffMode, disableCode, disableStorage), 4byteTracer and
-// noopTracer. Everything else — EVM targets, deployments, ArbOS precompiles —
-// goes on to EDR unchanged.
+// noopTracer. An EVM target is traced here too when its run reaches a program
+// or ArbWasm (as the execution handler decides: Stylus code on the connection,
+// code that can call out, and a run that reaches one), since EDR mined it with
+// appliers in place. Everything else — pure EVM transactions, deployments,
+// ArbOS precompiles — goes on to EDR unchanged.
 //
+// The struct logger lists the run's EVM opcode steps (tracing/struct-log-trace.ts);
 // callTracer reports the frames below the program's (calls out, creations) as
 // inner `calls` (tracing/call-frame-trace.ts). Nitro's stylusTracer gets the host calls of the
 // run's Stylus frames (tracing/hostio-trace.ts). JavaScript tracers (what
@@ -24,6 +28,7 @@ import { isStylusCodeHex } from "../chain/code-hash.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
 import { readAlias } from "../chain/transaction-aliases.js";
+import { mayCallOut } from "../execution/code-analysis.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
 import { CallFrameTrace } from "../tracing/call-frame-trace.js";
@@ -31,6 +36,7 @@ import { HostioTrace } from "../tracing/hostio-trace.js";
 import { JsTraceEvents } from "../tracing/js-trace-events.js";
 import { JsTracer, JsTracerError, type JsTraceContext } from "../tracing/js-tracer-sandbox.js";
 import { RecordingStateView } from "../tracing/recording-state-view.js";
+import { StructLogTrace } from "../tracing/struct-log-trace.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
 import { callTracerResult, fourByteResult, prestateResult, structLoggerResult, type TracedFrame } from "../tracing/trace-results.js";
 
@@ -54,6 +60,8 @@ interface TraceTarget {
   after?: BlockTag;
   /** Gas the receipt reports (mined transactions). */
   receiptGasUsed?: bigint;
+  /** The target is EVM code: traced here only when the run reaches a program (else EDR's trace stands). */
+  evm: boolean;
   options: unknown;
 }
 
@@ -73,6 +81,7 @@ export class StylusTraceHandler implements StylusRequestHandler {
     const target =
       request.method === "debug_traceTransaction" ? await transactionTarget(params, scope) : await callTarget(params, scope);
     if (target === undefined) return request;
+    if (target.evm && !(await reachesProgram(target, scope))) return request;
     let options: TraceOptions;
     try {
       options = parseTraceOptions(target.options);
@@ -122,6 +131,8 @@ export class StylusTraceHandler implements StylusRequestHandler {
     if (hostioTrace !== undefined) env.hostioTrace = hostioTrace;
     const callTrace = options.kind === "callTracer" && !options.callTracer.onlyTopCall ? new CallFrameTrace() : undefined;
     if (callTrace !== undefined) env.callTrace = callTrace;
+    const structLog = options.kind === "structLogger" ? new StructLogTrace(options.structLogger) : undefined;
+    if (structLog !== undefined) env.structLog = structLog;
     const jsEvents = jsTracer === undefined ? undefined : new JsTraceEvents();
     if (jsEvents !== undefined) {
       env.hostioTrace = jsEvents.hostioTrace;
@@ -184,7 +195,7 @@ export class StylusTraceHandler implements StylusRequestHandler {
       case "stylusTracer":
         return resultResponse(request, hostioTrace?.result() ?? []);
       case "structLogger":
-        return resultResponse(request, structLoggerResult(frame));
+        return resultResponse(request, { ...structLoggerResult(frame), structLogs: structLog?.logs ?? [] });
       case "callTracer":
         return resultResponse(request, callTracerResult(frame, options.callTracer));
       case "4byteTracer":
@@ -212,7 +223,7 @@ async function transactionTarget(params: unknown[], scope: RequestScope): Promis
   const number = BigInt(tx.blockNumber);
   const before = numberToHex(number - 1n);
   const code = await new StateView(rpc, before).getCode(tx.to);
-  if (!isStylusCodeHex(code)) return undefined;
+  if (!tracedHere(code, scope)) return undefined;
   const receipt = await rpc.request<{ gasUsed: Hex; effectiveGasPrice?: Hex }>("eth_getTransactionReceipt", [mined]);
   return {
     from: tx.from,
@@ -226,6 +237,7 @@ async function transactionTarget(params: unknown[], scope: RequestScope): Promis
     before,
     after: tx.blockNumber,
     receiptGasUsed: BigInt(receipt.gasUsed),
+    evm: !isStylusCodeHex(code),
     options: params[1],
   };
 }
@@ -236,7 +248,7 @@ async function callTarget(params: unknown[], scope: RequestScope): Promise<Trace
   const tx = await readTransaction({ jsonrpc: "2.0", id: 0, method: "eth_call", params: [params[0], tag] }).catch(() => null);
   if (tx === null || tx.to === null) return undefined;
   const code = await new StateView(scope.rpc, tag).getCode(tx.to);
-  if (!isStylusCodeHex(code)) return undefined;
+  if (!tracedHere(code, scope)) return undefined;
   const block = await scope.rpc.getBlock(tag);
   return {
     from: tx.from ?? ZERO_ADDRESS,
@@ -248,6 +260,35 @@ async function callTarget(params: unknown[], scope: RequestScope): Promise<Trace
     input: tx.data,
     block,
     before: tag,
+    evm: !isStylusCodeHex(code),
     options: params[2],
   };
+}
+
+/** A program's code, or (with Stylus code on the connection) EVM code that can call out (the execution handler's test). */
+function tracedHere(code: Hex, scope: RequestScope): boolean {
+  return isStylusCodeHex(code) || (code !== "0x" && scope.stylusPresent() && mayCallOut(code));
+}
+
+/**
+ * Whether the run of an EVM target reaches a Stylus program or ArbWasm (the decision the
+ * execution handler makes before sending): only then was it run, and mined, through the interpreter.
+ */
+async function reachesProgram(target: TraceTarget, scope: RequestScope): Promise<boolean> {
+  const { intrinsic } = intrinsicGas(target.input, false);
+  const env = interpreterEnvironment(scope, {
+    view: new StateView(scope.rpc, target.before),
+    block: target.block,
+    chainId: await scope.rpc.chainId(),
+    gasPrice: target.gasPrice,
+    origin: target.from,
+  });
+  const outcome = await runInInterpreter(env, {
+    from: target.from,
+    to: target.to,
+    value: target.value,
+    data: target.input,
+    gasLimit: target.gas > intrinsic ? target.gas - intrinsic : 0n,
+  });
+  return outcome.reachedEmulated;
 }

@@ -23,6 +23,8 @@ export interface TraceOptions {
   tracer?: string;
   callTracer: { onlyTopCall: boolean; withLog: boolean };
   prestateTracer: { diffMode: boolean; disableCode: boolean; disableStorage: boolean };
+  /** The default struct logger's top-level options (geth's logger.Config). */
+  structLogger: { disableStack: boolean; enableMemory: boolean; disableStorage: boolean };
   /** The `timeout` option in milliseconds, when given (JavaScript tracers' time limit). */
   timeoutMs?: number;
   /** The `tracerConfig` object as given (passed to a JavaScript tracer's setup()). */
@@ -69,6 +71,7 @@ export function parseTraceOptions(raw: unknown): TraceOptions {
     kind: "structLogger",
     callTracer: { onlyTopCall: false, withLog: false },
     prestateTracer: { diffMode: false, disableCode: false, disableStorage: false },
+    structLogger: { disableStack: false, enableMemory: false, disableStorage: false },
   };
   if (raw === undefined || raw === null) return options;
   if (typeof raw !== "object" || Array.isArray(raw)) {
@@ -79,6 +82,11 @@ export function parseTraceOptions(raw: unknown): TraceOptions {
     throw new TraceOptionsError(`time: invalid duration ${JSON.stringify(o.timeout)}`, -32000);
   }
   if (typeof o.timeout === "string") options.timeoutMs = durationMs(o.timeout);
+  options.structLogger = {
+    disableStack: boolField(o, "disableStack", "TraceConfig"),
+    enableMemory: boolField(o, "enableMemory", "TraceConfig"),
+    disableStorage: boolField(o, "disableStorage", "TraceConfig"),
+  };
   if (o.tracer === undefined || o.tracer === null || o.tracer === "") return options;
   if (typeof o.tracer !== "string") {
     throw new TraceOptionsError(`invalid argument 1: json: cannot unmarshal ${typeof o.tracer} into Go struct field TraceConfig.tracer of type string`);
