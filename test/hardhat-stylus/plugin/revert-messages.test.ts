@@ -5,7 +5,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { expect } from "chai";
-import { network } from "hardhat";
+import { artifacts, network } from "hardhat";
 import {
   BaseError,
   bytesToHex,
@@ -153,14 +153,14 @@ describe("hardhat-stylus revert messages, like Solidity's", function () {
       const [account] = await createWalletClient({ transport: http(url) }).getAddresses();
       const chain = { id: await pub.getChainId(), name: "served", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } };
       const wallet = createWalletClient({ chain, transport: http(url), account: account! });
-      const twinArtifact = await import("../../../artifacts/contracts/MVPIoTProcessorEvm.sol/MVPIoTProcessorEvm.json", { with: { type: "json" } });
+      const twinArtifact = await artifacts.readArtifact("MVPIoTProcessorEvm");
       const { ARBWASM_ADDRESS, arbWasmAbi } = await import("../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js");
       const { program, twin } = await setUp(
         code!,
         pub,
         wallet,
         async () => {
-          const hash = await wallet.deployContract({ abi: mvpIoTProcessorAbi, bytecode: twinArtifact.default.bytecode as `0x${string}` });
+          const hash = await wallet.deployContract({ abi: mvpIoTProcessorAbi, bytecode: twinArtifact.bytecode as `0x${string}` });
           return (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
         },
         async (address) =>
