@@ -48,6 +48,25 @@ import {
 /** cargo-stylus commands that cannot pass yet, with the reason; shown as pending. */
 export const CARGO_STYLUS_PENDING: ReadonlyMap<string, string> = new Map([]);
 
+/** The host calls of an increment() of the counter program, in the order Nitro records them. */
+const COUNTER_INCREMENT_HOSTIOS = [
+  "user_entrypoint",
+  "read_args",
+  "storage_load_bytes32",
+  "storage_cache_bytes32",
+  "storage_flush_cache",
+  "emit_log",
+  "write_result",
+  "user_returned",
+];
+
+/** The JSON array of host-call records that `cargo stylus trace` / `simulate` print on one line. */
+function traceRecords<T>(output: string): T[] {
+  const line = output.split("\n").find((l) => l.startsWith("["));
+  expect(line, output).to.not.equal(undefined);
+  return JSON.parse(line!) as T[];
+}
+
 describe("cargo-stylus against `hardhat node`", function () {
   this.timeout(300_000);
   let served: ServedDevnet | undefined;
@@ -234,19 +253,8 @@ describe("cargo-stylus against `hardhat node`", function () {
     const traced = await run("trace", "-e", url, "--tx", hash, "--use-native-tracer");
     expect(traced.exitCode, traced.output).to.equal(0);
     // cargo-stylus parses every record field by field (it fails on a wrong length), then prints them.
-    const line = traced.output.split("\n").find((l) => l.startsWith("["));
-    expect(line, traced.output).to.not.equal(undefined);
-    const records = JSON.parse(line!) as Array<{ name: string; args: string; outs: string }>;
-    expect(records.map((r) => r.name)).to.deep.equal([
-      "user_entrypoint",
-      "read_args",
-      "storage_load_bytes32",
-      "storage_cache_bytes32",
-      "storage_flush_cache",
-      "emit_log",
-      "write_result",
-      "user_returned",
-    ]);
+    const records = traceRecords<{ name: string; args: string; outs: string }>(traced.output);
+    expect(records.map((r) => r.name)).to.deep.equal(COUNTER_INCREMENT_HOSTIOS);
     expect(records[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
   });
 
@@ -259,9 +267,7 @@ describe("cargo-stylus against `hardhat node`", function () {
     const records = async (...extra: string[]) => {
       const traced = await run("trace", "-e", url, "--tx", hash, ...extra);
       expect(traced.exitCode, traced.output).to.equal(0);
-      const line = traced.output.split("\n").find((l) => l.startsWith("["));
-      expect(line, traced.output).to.not.equal(undefined);
-      return JSON.parse(line!) as Array<{ name: string; args: string; outs: string; startInk: number; endInk: number }>;
+      return traceRecords<{ name: string; args: string; outs: string; startInk: number; endInk: number }>(traced.output);
     };
     // Bad tracer code gets geth's error from the served node, which keeps serving.
     const bad = await fetch(url, {
@@ -274,16 +280,7 @@ describe("cargo-stylus against `hardhat node`", function () {
     expect(answer.error?.message).to.match(/^SyntaxError: /);
     const js = await records();
     const native = await records("--use-native-tracer");
-    expect(js.map((r) => r.name)).to.deep.equal([
-      "user_entrypoint",
-      "read_args",
-      "storage_load_bytes32",
-      "storage_cache_bytes32",
-      "storage_flush_cache",
-      "emit_log",
-      "write_result",
-      "user_returned",
-    ]);
+    expect(js.map((r) => r.name)).to.deep.equal(COUNTER_INCREMENT_HOSTIOS);
     expect(js).to.deep.equal(native);
     expect(js[1]!.outs).to.equal(encodeFunctionData({ abi: counterAbi, functionName: "increment" }));
     expect(js[0]!.startInk).to.be.greaterThan(js.at(-1)!.endInk);
@@ -322,19 +319,8 @@ describe("cargo-stylus against `hardhat node`", function () {
     };
     const js = await simulate();
     expect(js).to.equal(await simulate("--use-native-tracer"));
-    const line = js.split("\n").find((l) => l.startsWith("["));
-    expect(line, js).to.not.equal(undefined);
-    const records = JSON.parse(line!) as Array<{ name: string; outs: string }>;
-    expect(records.map((r) => r.name)).to.deep.equal([
-      "user_entrypoint",
-      "read_args",
-      "storage_load_bytes32",
-      "storage_cache_bytes32",
-      "storage_flush_cache",
-      "emit_log",
-      "write_result",
-      "user_returned",
-    ]);
+    const records = traceRecords<{ name: string; outs: string }>(js);
+    expect(records.map((r) => r.name)).to.deep.equal(COUNTER_INCREMENT_HOSTIOS);
     expect(records[1]!.outs).to.equal(data);
   });
 

@@ -29,7 +29,7 @@ import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
 import { readAlias } from "../chain/transaction-aliases.js";
 import { mayCallOut } from "../execution/code-analysis.js";
-import { runInInterpreter } from "../execution/interpreter.js";
+import { runInInterpreter, type InterpreterMessage } from "../execution/interpreter.js";
 
 import { CallFrameTrace } from "../tracing/call-frame-trace.js";
 import { HostioTrace } from "../tracing/hostio-trace.js";
@@ -138,13 +138,7 @@ export class StylusTraceHandler implements StylusRequestHandler {
       env.hostioTrace = jsEvents.hostioTrace;
       env.callTrace = jsEvents.callTrace;
     }
-    const outcome = await runInInterpreter(env, {
-      from: target.from,
-      to: target.to,
-      value: target.value,
-      data: target.input,
-      gasLimit: target.gas > intrinsic ? target.gas - intrinsic : 0n,
-    });
+    const outcome = await runInInterpreter(env, callOf(target, intrinsic));
     const frame: TracedFrame = {
       from: target.from,
       to: target.to,
@@ -208,6 +202,17 @@ export class StylusTraceHandler implements StylusRequestHandler {
       }
     }
   }
+}
+
+/** The interpreter's message for a traced transaction or call: its gas after intrinsic gas. */
+function callOf(target: TraceTarget, intrinsic: bigint): InterpreterMessage {
+  return {
+    from: target.from,
+    to: target.to,
+    value: target.value,
+    data: target.input,
+    gasLimit: target.gas > intrinsic ? target.gas - intrinsic : 0n,
+  };
 }
 
 /** The mined transaction behind `hash` when its target was a program at the block before (the plugin mined it). */
@@ -283,12 +288,6 @@ async function reachesProgram(target: TraceTarget, scope: RequestScope): Promise
     gasPrice: target.gasPrice,
     origin: target.from,
   });
-  const outcome = await runInInterpreter(env, {
-    from: target.from,
-    to: target.to,
-    value: target.value,
-    data: target.input,
-    gasLimit: target.gas > intrinsic ? target.gas - intrinsic : 0n,
-  });
+  const outcome = await runInInterpreter(env, callOf(target, intrinsic));
   return outcome.reachedEmulated;
 }
