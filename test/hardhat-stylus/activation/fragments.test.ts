@@ -61,6 +61,19 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   throw new Error("expected a failure");
 }
 
+/** ArbWasm's refusal of `activateProgram(program)`, as an eth_call's error message. */
+async function activationRefusal(connection: Connection, program: Address): Promise<string> {
+  const pub = await connection.viem.getPublicClient();
+  return await failure(
+    pub.call({
+      account: (await connection.viem.getWalletClients())[0]!.account.address,
+      to: ARBWASM_ADDRESS,
+      data: encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [program] }),
+      value: parseEther("0.01"),
+    }),
+  );
+}
+
 const offset = (n: number): Hex => `0x${n.toString(16).padStart(8, "0")}`;
 
 describe("hardhat-stylus fragmented programs (ArbOS 60)", function () {
@@ -115,15 +128,7 @@ describe("hardhat-stylus fragmented programs (ArbOS 60)", function () {
     it("refuses to activate a fragment directly", async () => {
       const fragment = await deployed(connection, buildStylusFragments(wasm)[0]!);
       expect(await failure(activate(connection, fragment))).to.match(/revert/i);
-      const pub = await connection.viem.getPublicClient();
-      const message = await failure(
-        pub.call({
-          account: (await connection.viem.getWalletClients())[0]!.account.address,
-          to: ARBWASM_ADDRESS,
-          data: encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [fragment] }),
-          value: parseEther("0.01"),
-        }),
-      );
+      const message = await activationRefusal(connection, fragment);
       expect(message).to.match(/fragmented stylus programs cannot be activated directly/);
     });
 
@@ -134,15 +139,7 @@ describe("hardhat-stylus fragmented programs (ArbOS 60)", function () {
       for (const fragment of fragments) addresses.push(await deployed(connection, fragment));
       const root = await deployed(connection, buildStylusRoot(wasm.length, addresses));
       expect(await failure(activate(connection, root))).to.match(/revert/i);
-      const pub = await connection.viem.getPublicClient();
-      const message = await failure(
-        pub.call({
-          account: (await connection.viem.getWalletClients())[0]!.account.address,
-          to: ARBWASM_ADDRESS,
-          data: encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [root] }),
-          value: parseEther("0.01"),
-        }),
-      );
+      const message = await activationRefusal(connection, root);
       expect(message).to.match(/fragment count exceeds limit of 2/);
     });
 
@@ -152,15 +149,7 @@ describe("hardhat-stylus fragmented programs (ArbOS 60)", function () {
       const classic = await deployed(connection, compressStylusProgram(await watToWasm(bigBlobWat(64))));
       const root = await deployed(connection, buildStylusRoot(wasm.length, [fragment, classic]));
       expect(await failure(activate(connection, root))).to.match(/revert/i);
-      const pub = await connection.viem.getPublicClient();
-      const message = await failure(
-        pub.call({
-          account: (await connection.viem.getWalletClients())[0]!.account.address,
-          to: ARBWASM_ADDRESS,
-          data: encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [root] }),
-          value: parseEther("0.01"),
-        }),
-      );
+      const message = await activationRefusal(connection, root);
       expect(message).to.match(/not a Stylus program fragment/);
     });
   });
