@@ -25,6 +25,14 @@ export function callHooks(env: HostEnv, _ink: InkCharge): Record<string, (...arg
   };
 }
 
+/** What every call or creation pays on entry: the host call's base ink and twice the read price of its input. */
+function enterCallOut(env: HostEnv, name: keyof typeof BASE_INK, len: number): void {
+  env.hostCalls.push(name);
+  env.buyInk(BASE_INK[name], name);
+  env.buyInk(readPrice(len >>> 0), name);
+  env.buyInk(readPrice(len >>> 0), name);
+}
+
 export function callOut(
   env: HostEnv,
   name: "call_contract" | "delegate_call_contract" | "static_call_contract",
@@ -37,10 +45,7 @@ export function callOut(
   retLenPtr: number,
 ): number {
   const ctx = env.shared.context;
-  env.hostCalls.push(name);
-  env.buyInk(BASE_INK[name], name);
-  env.buyInk(readPrice(len >>> 0), name);
-  env.buyInk(readPrice(len >>> 0), name);
+  enterCallOut(env, name, len);
   const gasLeft = env.gasLeft();
   const gasReq = BigInt.asUintN(64, gasArg) < gasLeft ? BigInt.asUintN(64, gasArg) : gasLeft;
   const to = env.readAddress(contractPtr);
@@ -122,10 +127,7 @@ export function createOut(
   revertLenPtr: number,
 ): void {
   const ctx = env.shared.context;
-  env.hostCalls.push(name);
-  env.buyInk(BASE_INK[name], name);
-  env.buyInk(readPrice(len >>> 0), name);
-  env.buyInk(readPrice(len >>> 0), name);
+  enterCallOut(env, name, len);
   const code = env.read(codePtr, len);
   const endowment = bigintFromBytes(env.read(endowmentPtr, 32));
   const salt = saltPtr === undefined ? undefined : env.readWord(saltPtr);
