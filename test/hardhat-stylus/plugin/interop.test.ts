@@ -14,7 +14,6 @@ import { network } from "hardhat";
 import {
   bytesToHex,
   decodeAbiParameters,
-  encodeFunctionData,
   getContractAddress,
   hexToBigInt,
   keccak256,
@@ -28,6 +27,7 @@ import {
 import { buildStylusInitCode, compressStylusProgram } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { BUMPED_TOPIC, RELAY, relayInput, relayWat } from "../../fixtures/stylus-programs/interop/relay.js";
 import { localWallet } from "../helpers/counter-setup.js";
+import { deployProbe, deployRelay, type Probe } from "../helpers/interop-setup.js";
 import { watToWasm } from "../helpers/wat.js";
 
 /** EVM init code whose runtime returns the word 42: PUSH1 0x0a PUSH1 0x0a PUSH0 CODECOPY PUSH1 0x0a PUSH0 RETURN | runtime */
@@ -38,17 +38,7 @@ describe("hardhat-stylus EVM <-> Stylus composability", function () {
   let relay: Address;
   let relay2: Address;
   let probe: Address;
-  let probeAbi: readonly unknown[];
-
-  async function deployRelay(): Promise<Address> {
-    const pub = await connection.viem.getPublicClient();
-    const [wallet] = await connection.viem.getWalletClients();
-    const wasm = await watToWasm(relayWat());
-    const hash = await wallet!.sendTransaction({ data: bytesToHex(buildStylusInitCode(compressStylusProgram(wasm))) });
-    const address = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
-    if (!(await connection.stylus.isActivated(address))) await connection.stylus.activate(address);
-    return address;
-  }
+  let probeCall: Probe["call"];
 
   async function send(to: Address, data: Hex, value = 0n) {
     const pub = await connection.viem.getPublicClient();
@@ -64,19 +54,14 @@ describe("hardhat-stylus EVM <-> Stylus composability", function () {
 
   before(async function () {
     connection = await network.create();
-    relay = await deployRelay();
-    relay2 = await deployRelay();
-    const contract = await connection.viem.deployContract("InteropProbe");
-    probe = contract.address;
-    probeAbi = contract.abi;
+    relay = await deployRelay(connection);
+    relay2 = await deployRelay(connection);
+    ({ address: probe, call: probeCall } = await deployProbe(connection));
   });
 
   after(async function () {
     await connection.close();
   });
-
-  const probeCall = (functionName: string, args: readonly unknown[]): Hex =>
-    encodeFunctionData({ abi: probeAbi as never, functionName, args } as never);
 
   it("EVM -> Stylus: a Solidity contract calls a program with value; both states, the value and the logs in order are mined", async function () {
     const pub = await connection.viem.getPublicClient();
@@ -284,27 +269,17 @@ describe("hardhat-stylus gas across frames", function () {
   let connection: NetworkConnection;
   let relay: Address;
   let probe: Address;
-  let probeAbi: readonly unknown[];
+  let probeCall: Probe["call"];
 
   before(async function () {
     connection = await network.create();
-    const pub = await connection.viem.getPublicClient();
-    const [wallet] = await connection.viem.getWalletClients();
-    const wasm = await watToWasm(relayWat());
-    const hash = await wallet!.sendTransaction({ data: bytesToHex(buildStylusInitCode(compressStylusProgram(wasm))) });
-    relay = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
-    await connection.stylus.activate(relay);
-    const contract = await connection.viem.deployContract("InteropProbe");
-    probe = contract.address;
-    probeAbi = contract.abi;
+    relay = await deployRelay(connection);
+    ({ address: probe, call: probeCall } = await deployProbe(connection));
   });
 
   after(async function () {
     await connection.close();
   });
-
-  const probeCall = (functionName: string, args: readonly unknown[]): Hex =>
-    encodeFunctionData({ abi: probeAbi as never, functionName, args } as never);
 
   it("eth_estimateGas returns a limit the transaction succeeds with, under EIP-7825's cap; far less gas fails", async function () {
     const pub = await connection.viem.getPublicClient();
