@@ -9,38 +9,30 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { expect } from "chai";
 import { network } from "hardhat";
-import { bytesToHex, encodeFunctionData, numberToHex, type Address, type Hex } from "viem";
+import { numberToHex, type Address, type Hex } from "viem";
 
-import { buildStylusInitCode, compressStylusProgram } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
-import { RELAY, relayInput, relayWat } from "../../fixtures/stylus-programs/interop/relay.js";
-import { watToWasm } from "../helpers/wat.js";
+import { RELAY, relayInput } from "../../fixtures/stylus-programs/interop/relay.js";
+import { deployProbe, deployRelay, type Probe } from "../helpers/interop-setup.js";
 
 describe("debug_trace* of EVM transactions that reach Stylus programs", function () {
   let connection: NetworkConnection;
   let relay: Address;
   let probe: Address;
-  let probeAbi: readonly unknown[];
+  let probeCall: Probe["call"];
   let sender: Address;
   let forwardHash: Hex;
   let bumpHash: Hex;
   let forwardInput: Hex;
 
   const trace = async (method: string, params: unknown[]): Promise<unknown> => await connection.provider.request({ method, params });
-  const probeCall = (functionName: string, args: readonly unknown[]): Hex =>
-    encodeFunctionData({ abi: probeAbi as never, functionName, args } as never);
 
   before(async function () {
     connection = await network.create();
     const pub = await connection.viem.getPublicClient();
     const [wallet] = await connection.viem.getWalletClients();
     sender = wallet!.account.address;
-    const wasm = await watToWasm(relayWat());
-    const deploy = await wallet!.sendTransaction({ data: bytesToHex(buildStylusInitCode(compressStylusProgram(wasm))) });
-    relay = (await pub.waitForTransactionReceipt({ hash: deploy })).contractAddress!;
-    if (!(await connection.stylus.isActivated(relay))) await connection.stylus.activate(relay);
-    const contract = await connection.viem.deployContract("InteropProbe");
-    probe = contract.address;
-    probeAbi = contract.abi;
+    relay = await deployRelay(connection);
+    ({ address: probe, call: probeCall } = await deployProbe(connection));
     forwardInput = probeCall("forward", [relay, relayInput(RELAY.bump)]);
     forwardHash = await wallet!.sendTransaction({ to: probe, data: forwardInput, value: 1234n });
     expect((await pub.waitForTransactionReceipt({ hash: forwardHash })).status).to.equal("success");
