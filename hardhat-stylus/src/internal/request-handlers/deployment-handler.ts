@@ -48,9 +48,7 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
       if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
       throw error;
     }
-    if (!(await rpc.getAutomine())) {
-      return errorResponse(request, -32000, "hardhat-stylus: Stylus deployments need automine; enable it (evm_setAutomine true)");
-    }
+    const automine = await rpc.getAutomine();
     const from = tx.from ?? (await rpc.accounts())[0];
     if (from === undefined) return errorResponse(request, -32000, "no `from` given and the node holds no accounts");
     const send: RpcTransaction = { from, data: placeholder, value: numberToHex(tx.value) };
@@ -72,6 +70,11 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
         mined = await rpc.sendTransaction(send);
       } finally {
         if (impersonate) await rpc.stopImpersonating(from);
+      }
+      if (!automine) {
+        // In EDR's mempool: the code is set once a block holds it (network.ts, after every request).
+        scope.stylusDeployments.set(mined.toLowerCase(), bytesToHex(deployment.code));
+        return mined;
       }
       const receipt = await rpc.getReceipt(mined);
       if (receipt?.status === "0x1" && receipt.contractAddress !== null) {

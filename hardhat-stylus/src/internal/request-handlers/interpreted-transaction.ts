@@ -17,6 +17,7 @@ import { createArbWasmPrecompile } from "../activation/arbwasm-module.js";
 import { debugLog } from "../chain/debug-log.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
+import { dispatchGas } from "../chain/block-applier.js";
 import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
@@ -136,13 +137,7 @@ export async function runInterpreted(
   const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
   try {
     if (isSend) {
-      if (!(await rpc.getAutomine())) {
-        return errorResponse(
-          request,
-          -32000,
-          "hardhat-stylus: transactions that reach Stylus programs or ArbWasm need automine; enable it (evm_setAutomine true) or use eth_call",
-        );
-      }
+      if (!(await rpc.getAutomine())) return await sendToMempool(request, tx, scope, options);
       if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
         debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
         scope.defer(tx.from, tx.nonce ?? 0n, request);
@@ -211,10 +206,40 @@ export async function runInterpreted(
   }
 }
 
+/**
+ * Automine off: the original transaction goes to EDR's mempool under its own hash (raw bytes
+ * unchanged; a node-held sender's request with the gas limit filled in, since EDR's own estimate
+ * would run the program as an invalid opcode). It is run when its block is mined
+ * (chain/block-miner.ts), on the state the block's earlier transactions leave.
+ */
+async function sendToMempool(
+  request: JsonRpcRequest,
+  tx: ParsedTransaction,
+  scope: RequestScope,
+  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+): Promise<JsonRpcResponse | undefined> {
+  const { rpc } = scope;
+  if (tx.method === "eth_sendRawTransaction" || tx.gas !== undefined) {
+    // EDR runs nothing before the block is mined: the request is EDR's as it is.
+    return undefined;
+  }
+  const known = options.targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), options.targetCode]]) : undefined;
+  const prepared = await prepare(scope, tx, true, known);
+  const cap = min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
+  // The block's entry code may count and tell apart transactions: room for that on top of the estimate.
+  const found = await searchGas(tx, prepared, cap, dispatchGas(tx.data.length));
+  if (options.onlyIfEmulated && !(found.failure ?? found.run)?.reachedEmulated) return undefined;
+  const gas = found.ok ? found.gas : cap;
+  const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>), gas: numberToHex(gas) };
+  return resultResponse(request, await rpc.request<Hex>("eth_sendTransaction", [sent]));
+}
+
 interface Search {
   ok: boolean;
   gas: bigint;
   failure?: InterpreterResult;
+  /** The first run (with the cap). */
+  run?: InterpreterResult;
 }
 
 /**
@@ -223,25 +248,25 @@ interface Search {
  * succeeds, else a binary search to within 1.5 %; `ok: false` with the failing run when the
  * transaction fails even with `cap`.
  */
-async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint): Promise<Search> {
+async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint, extraApplication = 0n): Promise<Search> {
   const run = async (gas: bigint): Promise<InterpreterResult> =>
     await runInInterpreter(prepared.env, messageOf(tx, prepared.from, gas > prepared.intrinsic ? gas - prepared.intrinsic : 0n));
   const fits = (gas: bigint, result: InterpreterResult): boolean =>
-    result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to);
+    result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to) + extraApplication;
   const first = await run(cap);
-  if (!first.success) return { ok: false, gas: cap, failure: first };
+  if (!first.success) return { ok: false, gas: cap, failure: first, run: first };
   let lo = receiptGas(prepared, first) - 1n;
   let hi = cap;
   // Optimistic first guess: what was used, with room for the 63/64 rule and the call stipend.
   const guess = ((receiptGas(prepared, first) + first.gasRefund + 2_300n) * 64n) / 63n;
-  const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to));
+  const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to) + extraApplication);
   const start = guess > bound ? guess : bound;
   // One frame only: no 63/64 rule nor stipend in play; gas used plus the storage-flush sentry is enough.
-  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start };
+  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start, run: first };
   if (start < hi) {
     // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
     const r = await run(start);
-    if (fits(start, r)) return { ok: true, gas: start };
+    if (fits(start, r)) return { ok: true, gas: start, run: first };
     lo = start;
   }
   while (lo + 1n < hi) {
@@ -252,7 +277,7 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
     if (fits(mid, r)) hi = mid;
     else lo = mid;
   }
-  return { ok: true, gas: hi };
+  return { ok: true, gas: hi, run: first };
 }
 
 async function estimate(
@@ -264,8 +289,11 @@ async function estimate(
   const blockCap = tx.gas ?? prepared.env.block.gasLimit;
   // Search under EIP-7825's cap first: a transaction that fits must get an estimate it may be sent with.
   const capped = min(blockCap, TRANSACTION_GAS_CAP);
-  let search = await searchGas(tx, prepared, capped);
-  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap);
+  // Automine off: the transaction may share its block with others to the same address, whose entry
+  // code then counts and tells them apart (chain/block-applier.ts): room for that in the estimate.
+  const extra = (await prepared.env.view.rpc.getAutomine()) ? 0n : dispatchGas(tx.data.length);
+  let search = await searchGas(tx, prepared, capped, extra);
+  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap, extra);
   if (!search.ok) {
     const failure = search.failure as InterpreterResult;
     if (options.onlyIfEmulated && !failure.reachedEmulated) return undefined;
