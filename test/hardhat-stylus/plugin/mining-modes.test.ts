@@ -265,6 +265,32 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
       expect(await value()).to.equal(start + 2n);
     });
 
+    it("automine back on with transactions waiting: the next Stylus transaction is mined in one block behind them", async function () {
+      const start = await value();
+      await rpc(connection, "evm_setAutomine", [false]);
+      const waiting = await increment();
+      await rpc(connection, "evm_setAutomine", [true]);
+      const before = await pub.getBlockNumber();
+      const hash = await increment();
+      expect(await pub.getBlockNumber()).to.equal(before + 1n);
+      const block = await pub.getBlock({ blockNumber: before + 1n });
+      expect(block.transactions).to.deep.equal([waiting, hash]);
+      expect(await value()).to.equal(start + 2n);
+      const logs = await pub.getContractEvents({ address: counter, abi: counterAbi, eventName: "Incremented", blockHash: block.hash });
+      expect(logs.map((l) => l.args.value)).to.deep.equal([start + 1n, start + 2n]);
+      expect(await rpc(connection, "hardhat_getAutomine")).to.equal(true);
+    });
+
+    it("a raw-signed Stylus deployment with automine off is answered under its signed hash and gets its code once mined", async function () {
+      const local = await localWallet(connection);
+      await rpc(connection, "evm_setAutomine", [false]);
+      const hash = await local.sendTransaction({ data: await counterInitCode(8), gas: 3_000_000n });
+      await rpc(connection, "evm_mine");
+      const receipt = await pub.getTransactionReceipt({ hash });
+      expect(receipt.status).to.equal("success");
+      expect((await pub.getCode({ address: receipt.contractAddress! }))?.slice(0, 8)).to.equal("0xeff000");
+    });
+
     it("a Stylus deployment with automine off gets its code once mined, and can be activated and called in later blocks", async function () {
       const [wallet] = await connection.viem.getWalletClients();
       await rpc(connection, "evm_setAutomine", [false]);

@@ -246,6 +246,8 @@ export async function minePendingBlock(
   scope: RequestScope,
   stylusDeployments: ReadonlyMap<string, Hex>,
   timestamp?: bigint,
+  /** Receives the interpreter's result of every transaction applied through an entry, by lowercase hash. */
+  results?: Map<string, InterpreterResult>,
 ): Promise<unknown> {
   const { rpc } = scope;
   let pending = await rpc.request<PendingBlock>("eth_getBlockByNumber", ["pending", true]);
@@ -270,6 +272,7 @@ export async function minePendingBlock(
     } finally {
       await uninstall(scope, installed);
     }
+    for (const p of plan.transactions) if (p.entry !== undefined) results?.set(p.tx.hash.toLowerCase(), p.entry.result);
     await settle(scope, plan);
     return mined;
   }

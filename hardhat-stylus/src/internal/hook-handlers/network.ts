@@ -45,6 +45,8 @@ interface ConnectionState {
   stylusSeen: boolean;
   /** Stylus deployments in EDR's mempool (automine off): mined transaction hash -> code to set once mined. */
   stylusDeployments: Map<string, Hex>;
+  /** A transaction was sent with automine off since the mempool was last seen empty. */
+  mempoolUsed: boolean;
 }
 
 /** The part of hardhat_reset's parameter the plugin reads. */
@@ -155,6 +157,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         precompiles: createArbOsPrecompiles(arbOsOptions),
         stylusSeen: false,
         stylusDeployments: new Map(),
+        mempoolUsed: false,
       };
       const config = connection.networkConfig;
       const reset = forkAfterReset.get(connection);
@@ -280,6 +283,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               if (/ef(f000|f001|f002)/.test(JSON.stringify(request.params ?? []).toLowerCase())) state.stylusSeen = true;
             }
             if (request.method === "evm_revert") state.deferred.clear();
+            if (SEND_METHODS.has(request.method) && !(await rpc.getAutomine())) state.mempoolUsed = true;
             const scope: RequestScope = {
               rpc,
               modules: state.modules,
@@ -291,6 +295,10 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 state.stylusSeen = true;
               },
               stylusDeployments: state.stylusDeployments,
+              mempoolUsed: () => state.mempoolUsed,
+              mempoolEmptied: () => {
+                state.mempoolUsed = false;
+              },
               defer: (sender, nonce, deferredRequest) => {
                 const key = sender.toLowerCase();
                 const queue = state.deferred.get(key) ?? new Map<bigint, JsonRpcRequest>();

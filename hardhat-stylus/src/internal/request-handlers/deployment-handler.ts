@@ -10,8 +10,9 @@ import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { rewriteStylusDeployment } from "../chain/deployment-rewrite.js";
-import { sendWithAlias } from "../chain/transaction-aliases.js";
+import { recordAlias, sendWithAlias } from "../chain/transaction-aliases.js";
 
+import { mempoolHolds, sendThroughBlock } from "./block-send.js";
 import { errorResponse, resultResponse } from "./responses.js";
 import { checkRawTransaction, readTransaction, TransactionParamsError, TRANSACTION_METHODS } from "./transaction-params.js";
 
@@ -63,6 +64,30 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
     }
 
     const impersonate = tx.raw !== undefined;
+    if (!automine || (await mempoolHolds(scope))) {
+      // Into EDR's mempool (for a raw sender: the placeholder under the impersonated signer, aliased to
+      // the signed hash); the code is set once a block holds it (network.ts, after every request).
+      const queue = async (): Promise<Hex> => {
+        if (impersonate) await rpc.impersonate(from);
+        let mined: Hex;
+        try {
+          mined = await rpc.sendTransaction(send);
+        } finally {
+          if (impersonate) await rpc.stopImpersonating(from);
+        }
+        if (tx.raw !== undefined) await recordAlias(rpc, tx.raw.hash, mined);
+        scope.stylusDeployments.set(mined.toLowerCase(), bytesToHex(deployment.code));
+        return mined;
+      };
+      if (!automine) {
+        const queued = await queue();
+        return resultResponse(request, tx.raw?.hash ?? queued);
+      }
+      // Automine with transactions waiting: one block with them and this deployment, through the block miner.
+      const sent = await sendThroughBlock(scope, queue);
+      if (sent.status === "0x1") return resultResponse(request, tx.raw?.hash ?? sent.hash);
+      return errorResponse(request, -32603, "Transaction reverted", { transactionHash: sent.hash });
+    }
     const hash = await sendWithAlias(rpc, tx.raw?.hash, async () => {
       if (impersonate) await rpc.impersonate(from);
       let mined: Hex;
@@ -70,11 +95,6 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
         mined = await rpc.sendTransaction(send);
       } finally {
         if (impersonate) await rpc.stopImpersonating(from);
-      }
-      if (!automine) {
-        // In EDR's mempool: the code is set once a block holds it (network.ts, after every request).
-        scope.stylusDeployments.set(mined.toLowerCase(), bytesToHex(deployment.code));
-        return mined;
       }
       const receipt = await rpc.getReceipt(mined);
       if (receipt?.status === "0x1" && receipt.contractAddress !== null) {

@@ -21,6 +21,7 @@ import { dispatchGas } from "../chain/block-applier.js";
 import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
+import { mempoolHolds, sendThroughBlock } from "./block-send.js";
 import { estimateThroughPlugin } from "./node-interface-services.js";
 import { printConsoleLines } from "./console-output.js";
 import { customErrorSelector, errorResponse, resultResponse, revertMessage, revertResponse } from "./responses.js";
@@ -138,6 +139,7 @@ export async function runInterpreted(
   try {
     if (isSend) {
       if (!(await rpc.getAutomine())) return await sendToMempool(request, tx, scope, options);
+      if (await mempoolHolds(scope)) return await sendBehindMempool(request, tx, scope, options);
       if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
         debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
         scope.defer(tx.from, tx.nonce ?? 0n, request);
@@ -232,6 +234,31 @@ async function sendToMempool(
   const gas = found.ok ? found.gas : cap;
   const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>), gas: numberToHex(gas) };
   return resultResponse(request, await rpc.request<Hex>("eth_sendTransaction", [sent]));
+}
+
+/** Automine with transactions waiting in the mempool: one block with them and this one, as EDR mines it. */
+async function sendBehindMempool(
+  request: JsonRpcRequest,
+  tx: ParsedTransaction,
+  scope: RequestScope,
+  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+): Promise<JsonRpcResponse | undefined> {
+  const { rpc } = scope;
+  if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
+    scope.defer(tx.from, tx.nonce ?? 0n, request);
+    return resultResponse(request, tx.raw.hash);
+  }
+  const sent = await sendThroughBlock(scope, async () => {
+    const queued = await sendToMempool(request, tx, scope, options);
+    if (queued === undefined) return await rpc.request<Hex>(tx.method, request.params as unknown[]);
+    if ("error" in queued && queued.error !== undefined) throw Object.assign(new Error(queued.error.message), queued.error);
+    return (queued as { result: Hex }).result;
+  });
+  if (sent.status === "0x1") return resultResponse(request, sent.hash);
+  // Mined and failed: automine reports it as an error carrying the transaction's hash, as EDR does.
+  const result = sent.result;
+  const message = result === undefined ? "Transaction reverted" : result.outOfGas ? "out of gas" : revertFailureMessage(result);
+  return errorResponse(request, 3, message, { transactionHash: sent.hash, data: result === undefined ? "0x" : bytesToHex(result.returnData) });
 }
 
 interface Search {

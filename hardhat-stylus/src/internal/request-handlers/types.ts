@@ -32,6 +32,10 @@ export interface RequestScope {
    * transaction EDR will mine: the Stylus code to set at the created address once it is mined.
    */
   stylusDeployments: Map<string, Hex>;
+  /** True once a transaction was sent with automine off (EDR's mempool may hold transactions). */
+  mempoolUsed(): boolean;
+  /** Records that EDR's mempool was found empty. */
+  mempoolEmptied(): void;
   /** Sends a request through this connection's whole handler chain (NodeInterface's inner estimates). */
   dispatch?(request: JsonRpcRequest): Promise<JsonRpcResponse>;
 }
