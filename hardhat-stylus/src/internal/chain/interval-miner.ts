@@ -16,6 +16,7 @@ export class IntervalMiner {
   #interval: MiningInterval = 0;
   #timer: NodeJS.Timeout | undefined;
   #generation = 0;
+  readonly #warned = new Set<string>();
 
   /**
    * `detach` runs its argument outside the request's async context (so ticks are seen as outside
@@ -46,6 +47,14 @@ export class IntervalMiner {
     this.#timer = undefined;
   }
 
+  /** A failed tick is retried on the next one; its message is printed once (nobody waits for a response). */
+  #warn(message: string): void {
+    debugLog(`interval mining: ${message}`);
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    console.warn(`hardhat-stylus: interval mining failed, retrying every interval: ${message}`);
+  }
+
   #delay(): number {
     const interval = this.#interval;
     if (typeof interval === "number") return interval;
@@ -57,7 +66,7 @@ export class IntervalMiner {
     this.#detach(() => {
       this.#timer = setTimeout(() => {
         void this.#mine()
-          .catch((error: unknown) => debugLog(`interval mining: ${error instanceof Error ? error.message : String(error)}`))
+          .catch((error: unknown) => this.#warn(error instanceof Error ? error.message : String(error)))
           .finally(() => {
             if (generation === this.#generation) this.#schedule(generation);
           });

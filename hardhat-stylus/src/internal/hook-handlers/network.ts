@@ -253,7 +253,12 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               );
               states.delete(connection);
               constants.delete(connection);
-              return await next(context, connection, request);
+              const response = await next(context, connection, request);
+              // Whatever interval the reset gave EDR, interval mining stays the plugin's.
+              if (intervalMiners.has(connection)) {
+                await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+              }
+              return response;
             }
             let miner = intervalMiners.get(connection);
             if (miner === undefined) {
@@ -261,7 +266,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               const config = connection.networkConfig;
               const interval: MiningInterval = config.type === "edr-simulated" ? config.mining.interval : 0;
               const tick = async (): Promise<void> => {
-                await onRequestOf(handlers)(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-interval-${++internalId}`, method: "evm_mine", params: [] }, next);
+                const response = await onRequestOf(handlers)(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-interval-${++internalId}`, method: "evm_mine", params: [] }, next);
+                if ("error" in response && response.error !== undefined) throw new Error(response.error.message);
               };
               miner = new IntervalMiner((run) => insidePlugin.exit(run), tick);
               intervalMiners.set(connection, miner);
