@@ -97,4 +97,32 @@ describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
       await fork.close();
     }
   });
+
+  it("with automine off over HTTP: two increments share one block by evm_mine, interval mining mines without requests", async function () {
+    const client = createPublicClient({ transport: http(url) });
+    const send = async (method: string, params: unknown[] = []): Promise<unknown> =>
+      await client.request({ method: method as never, params: params as never });
+    const [from] = (await send("eth_accounts")) as Address[];
+    const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+    const start = (await client.readContract({ address: program, abi: counterAbi, functionName: "get" })) as bigint;
+    await send("evm_setAutomine", [false]);
+    try {
+      const first = (await send("eth_sendTransaction", [{ from, to: program, data }])) as `0x${string}`;
+      const second = (await send("eth_sendTransaction", [{ from, to: program, data }])) as `0x${string}`;
+      await send("evm_mine");
+      const [a, b] = await Promise.all([client.getTransactionReceipt({ hash: first }), client.getTransactionReceipt({ hash: second })]);
+      expect([a.status, b.status]).to.deep.equal(["success", "success"]);
+      expect(a.blockNumber).to.equal(b.blockNumber);
+      expect(await client.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(start + 2n);
+
+      const third = (await send("eth_sendTransaction", [{ from, to: program, data }])) as `0x${string}`;
+      await send("evm_setIntervalMining", [100]);
+      const receipt = await client.waitForTransactionReceipt({ hash: third, pollingInterval: 50, timeout: 10_000 });
+      expect(receipt.status).to.equal("success");
+      expect(await client.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(start + 3n);
+    } finally {
+      await send("evm_setIntervalMining", [0]);
+      await send("evm_setAutomine", [true]);
+    }
+  });
 });
