@@ -234,6 +234,21 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
       for (const hash of hashes) expect((await pub.getTransactionReceipt({ hash })).status).to.equal("success");
     });
 
+    it("debug_traceTransaction of a transaction later in a shared block runs it on the state the earlier ones left", async function () {
+      const start = await value();
+      await rpc(connection, "evm_setAutomine", [false]);
+      const hashes = [await increment(), await increment()];
+      await rpc(connection, "evm_mine");
+      const outputs: bigint[] = [];
+      for (const hash of hashes) {
+        const trace = await rpc<{ output: Hex; to: string }>(connection, "debug_traceTransaction", [hash, { tracer: "callTracer" }]);
+        expect(trace.to.toLowerCase()).to.equal(counter.toLowerCase());
+        outputs.push(hexToBigInt(trace.output));
+      }
+      // increment() returns the new value: the second run saw the first one's write.
+      expect(outputs).to.deep.equal([start + 1n, start + 2n]);
+    });
+
     it("evm_mine with a timestamp: programs read the block's own timestamp", async function () {
       await rpc(connection, "evm_setAutomine", [false]);
       const hash = await increment();

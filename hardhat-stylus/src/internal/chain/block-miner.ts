@@ -12,6 +12,7 @@
 import { bytesToHex, hexToBytes, type Address, type Hex } from "viem";
 
 import type { InterpreterResult } from "../execution/interpreter.js";
+import type { BlockHeaderInfo } from "./chain-rpc.js";
 import type { RequestScope } from "../request-handlers/types.js";
 
 import { ARBWASM_ADDRESS } from "../activation/arbwasm-abi.js";
@@ -27,7 +28,7 @@ import { intrinsicGas } from "./intrinsic-gas.js";
 import { APPLIER_HELPER_ADDRESS, entryBlob, settleAccounts } from "./state-applier.js";
 
 /** A transaction of a block as eth_getBlockByNumber(…, true) lists it. */
-interface BlockTransaction {
+export interface BlockTransaction {
   hash: Hex;
   from: Address;
   to: Address | null;
@@ -89,40 +90,44 @@ function entersCode(scope: RequestScope, to: Address, code: Hex): boolean {
   return code !== "0x" && !code.toLowerCase().startsWith("0xef0100");
 }
 
-/** Runs the block's transactions in order on chained state; undefined when none of them reached a program. */
-async function planBlock(
+/** One transaction of a block as run in the interpreter on the state the earlier ones left. */
+export interface ReplayedTransaction {
+  tx: BlockTransaction;
+  from: Address;
+  value: bigint;
+  data: Uint8Array;
+  gas: bigint;
+  /** The address the transaction enters (a contract or an ArbOS precompile); undefined: EDR runs it alone. */
+  entry?: Address;
+  result: InterpreterResult;
+  /** Receipt gas of the model (intrinsic + execution, at least the EIP-7623 floor; all of it when out of gas). */
+  receiptGas: bigint;
+}
+
+/**
+ * Runs `transactions` in order in the interpreter on `view`, putting each run's changes (and the
+ * sender's nonce and fee, the coinbase's tip) on the view before the next one; with `onRun` for each.
+ */
+export async function replayTransactions(
   scope: RequestScope,
-  pending: PendingBlock,
-  timestamp: bigint,
-  stylusDeployments: ReadonlyMap<string, Hex>,
-): Promise<BlockPlan | undefined> {
-  const { rpc } = scope;
-  const [latest, chainId] = await Promise.all([rpc.blockNumber(), rpc.chainId()]);
-  const baseFee = BigInt(pending.baseFeePerGas ?? "0x0");
-  const block = {
-    number: latest + 1n,
-    timestamp,
-    baseFeePerGas: baseFee,
-    gasLimit: BigInt(pending.gasLimit),
-    coinbase: pending.miner,
-  };
-  const view = new ChainedStateView(rpc);
-  const planned: PlannedTransaction[] = [];
-  const created = new Set<string>();
-  let reached = false;
-  const successes = new Map<string, number>();
-  for (const tx of pending.transactions) {
+  view: ChainedStateView,
+  block: BlockHeaderInfo,
+  transactions: readonly BlockTransaction[],
+  stylusDeployments: ReadonlyMap<string, Hex> = new Map(),
+): Promise<ReplayedTransaction[]> {
+  const chainId = await scope.rpc.chainId();
+  const out: ReplayedTransaction[] = [];
+  for (const tx of transactions) {
     const from = tx.from;
     const value = BigInt(tx.value);
     const gas = BigInt(tx.gas);
     const data = hexToBytes(tx.input);
-    const price = effectivePrice(tx, baseFee);
-    const nonce = BigInt(tx.nonce);
+    const price = effectivePrice(tx, block.baseFeePerGas);
     // The sender's nonce moves before execution (a CREATE's address is the old one; the interpreter skips the increment).
-    view.setNonce(from, nonce + 1n);
+    view.setNonce(from, BigInt(tx.nonce) + 1n);
     const to = tx.to;
     const code = to === null ? "0x" : await view.getCode(to);
-    const isEntry = to !== null && entersCode(scope, to, code);
+    const entry = to !== null && entersCode(scope, to, code) ? to : undefined;
     const costs = intrinsicGas(data, to === null);
     const intrinsic = costs.intrinsic + accessListGas(tx.accessList);
     const env = interpreterEnvironment(scope, { view, block, chainId, gasPrice: price, origin: from });
@@ -139,13 +144,40 @@ async function planBlock(
     const receiptGas = result.outOfGas ? gas : used > costs.floor ? used : costs.floor;
     if (result.success) view.apply(result.accounts);
     const deployed = stylusDeployments.get(tx.hash.toLowerCase());
-    if (to === null && result.createdAddress !== undefined) {
-      created.add(result.createdAddress.toLowerCase());
-      if (deployed !== undefined && result.success) view.setCode(result.createdAddress, deployed);
+    if (to === null && result.createdAddress !== undefined && deployed !== undefined && result.success) {
+      view.setCode(result.createdAddress, deployed);
     }
     await view.addBalance(from, -receiptGas * price);
-    await view.addBalance(pending.miner, (price > baseFee ? price - baseFee : 0n) * receiptGas);
-    const entry = isEntry ? (to as Address) : undefined;
+    await view.addBalance(block.coinbase, (price > block.baseFeePerGas ? price - block.baseFeePerGas : 0n) * receiptGas);
+    out.push({ tx, from, value, data, gas, result, receiptGas, ...(entry === undefined ? {} : { entry }) });
+  }
+  return out;
+}
+
+/** Runs the block's transactions in order on chained state; undefined when none of them reached a program. */
+async function planBlock(
+  scope: RequestScope,
+  pending: PendingBlock,
+  timestamp: bigint,
+  stylusDeployments: ReadonlyMap<string, Hex>,
+): Promise<BlockPlan | undefined> {
+  const { rpc } = scope;
+  const latest = await rpc.blockNumber();
+  const block: BlockHeaderInfo = {
+    number: latest + 1n,
+    timestamp,
+    baseFeePerGas: BigInt(pending.baseFeePerGas ?? "0x0"),
+    gasLimit: BigInt(pending.gasLimit),
+    coinbase: pending.miner,
+  };
+  const replayed = await replayTransactions(scope, new ChainedStateView(rpc), block, pending.transactions, stylusDeployments);
+  const planned: PlannedTransaction[] = [];
+  const created = new Set<string>();
+  let reached = false;
+  const successes = new Map<string, number>();
+  for (const run of replayed) {
+    const { tx, from, value, result, entry } = run;
+    if (tx.to === null && result.createdAddress !== undefined) created.add(result.createdAddress.toLowerCase());
     if (entry === undefined) {
       planned.push({ tx, from, value });
       continue;
@@ -155,15 +187,12 @@ async function planBlock(
     const count = successes.get(key) ?? 0;
     if (result.success) successes.set(key, count + 1);
     const { blob } = entryBlob(result, entry);
+    const minGasLeft = run.gas > run.receiptGas ? run.gas - run.receiptGas : 0n;
     planned.push({
       tx,
       from,
       value,
-      entry: {
-        to: entry,
-        result,
-        case: { count, key: entryKey(from, value, data), blob, minGasLeft: gas > receiptGas ? gas - receiptGas : 0n, outOfGas: result.outOfGas },
-      },
+      entry: { to: entry, result, case: { count, key: entryKey(from, value, run.data), blob, minGasLeft, outOfGas: result.outOfGas } },
     });
   }
   if (!reached) return undefined;

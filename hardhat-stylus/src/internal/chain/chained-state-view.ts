@@ -7,7 +7,7 @@ import { keccak256, type Address, type Hex } from "viem";
 
 import type { AccountDiff } from "../execution/edr-state-manager.js";
 
-import type { ChainRpc } from "./chain-rpc.js";
+import type { BlockTag, ChainRpc } from "./chain-rpc.js";
 
 import { StateView } from "./state-view.js";
 
@@ -24,8 +24,9 @@ export class ChainedStateView extends StateView {
   readonly #nonce = new Map<string, bigint>();
   readonly #storage = new Map<string, Hex>();
 
-  constructor(rpc: ChainRpc) {
-    super(rpc, "latest");
+  /** `tag`: the state the block starts from (the latest block when planning one, the parent block when replaying one). */
+  constructor(rpc: ChainRpc, tag: BlockTag = "latest") {
+    super(rpc, tag);
   }
 
   override async getCode(address: Address): Promise<Hex> {
