@@ -296,6 +296,20 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
       expect(await rpc(connection, "hardhat_getAutomine")).to.equal(true);
     });
 
+    it("automine back on with a Stylus transaction waiting: an EVM transaction sent then is mined in one block behind it", async function () {
+      const start = await value();
+      const [, other] = await connection.viem.getWalletClients();
+      await rpc(connection, "evm_setAutomine", [false]);
+      const waiting = await increment();
+      await rpc(connection, "evm_setAutomine", [true]);
+      const before = await pub.getBlockNumber();
+      const transfer = await other!.sendTransaction({ to: "0x00000000000000000000000000000000000000e0", value: 1n });
+      const block = await pub.getBlock({ blockNumber: before + 1n });
+      expect(block.transactions).to.deep.equal([waiting, transfer]);
+      expect((await pub.getTransactionReceipt({ hash: waiting })).status).to.equal("success");
+      expect(await value()).to.equal(start + 1n);
+    });
+
     it("a raw-signed Stylus deployment with automine off is answered under its signed hash and gets its code once mined", async function () {
       const local = await localWallet(connection);
       await rpc(connection, "evm_setAutomine", [false]);

@@ -5,13 +5,19 @@
 // hardhat_mine mines its first blocks that way while the mempool has
 // transactions (each later block `interval` seconds after the previous one,
 // as hardhat_mine spaces them), and leaves the rest of the empty blocks to EDR.
+// Last in the chain, it also takes the sends no other handler took (EVM ones)
+// when automine is on while EDR's mempool holds transactions: EDR would mine
+// them all in one block without the plugin.
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
 import { BlockPlanError } from "../chain/block-applier.js";
 import { minePendingBlock } from "../chain/block-miner.js";
 
+import { mempoolHolds, sendThroughBlock } from "./block-send.js";
 import { errorResponse, resultResponse } from "./responses.js";
+
+const SEND_METHODS = new Set(["eth_sendTransaction", "eth_sendRawTransaction"]);
 
 function quantity(value: unknown, fallback: bigint): bigint {
   if (value === undefined || value === null) return fallback;
@@ -22,12 +28,23 @@ function quantity(value: unknown, fallback: bigint): bigint {
 
 export class StylusMiningHandler implements StylusRequestHandler {
   isSupportedMethod(request: JsonRpcRequest): boolean {
-    return request.method === "evm_mine" || request.method === "hardhat_mine";
+    return request.method === "evm_mine" || request.method === "hardhat_mine" || SEND_METHODS.has(request.method);
   }
 
   async handle(request: JsonRpcRequest, scope: RequestScope): Promise<JsonRpcRequest | JsonRpcResponse> {
     if (!scope.stylusPresent()) return request;
     const params = Array.isArray(request.params) ? request.params : [];
+    if (SEND_METHODS.has(request.method)) {
+      if (!(await scope.rpc.getAutomine()) || !(await mempoolHolds(scope))) return request;
+      try {
+        const sent = await sendThroughBlock(scope, async () => await scope.rpc.request(request.method, params));
+        if (sent.status === "0x1") return resultResponse(request, sent.hash);
+        return errorResponse(request, -32603, "Transaction reverted", { transactionHash: sent.hash });
+      } catch (error) {
+        if (error instanceof BlockPlanError) return errorResponse(request, -32000, error.message);
+        throw error;
+      }
+    }
     try {
       if (request.method === "evm_mine") {
         const timestamp = params[0] === undefined || params[0] === null ? undefined : quantity(params[0], 0n);
