@@ -249,6 +249,37 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
       expect(outputs).to.deep.equal([start + 1n, start + 2n]);
     });
 
+    it("a block whose transactions' gas limits leave no room for the entry's dispatch is not mined, and says which", async function () {
+      // A fresh counter: its first increment writes a zero slot (the costliest write to apply).
+      const fresh = await deployCounter(connection, true, 9);
+      const [wallet] = await connection.viem.getWalletClients();
+      const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+      // With automine on the estimate has no room for a shared block's dispatch.
+      const gas = await pub.estimateGas({ account: wallet!.account.address, to: fresh, data });
+      await rpc(connection, "evm_setAutomine", [false]);
+      const hashes = [await wallet!.sendTransaction({ to: fresh, data, gas }), await wallet!.sendTransaction({ to: fresh, data, gas })];
+      const before = await pub.getBlockNumber();
+      let message = "";
+      try {
+        await rpc(connection, "evm_mine");
+      } catch (error) {
+        message = String(error);
+      }
+      try {
+        expect(message).to.match(/ended otherwise than the interpreter ran them/);
+        expect(message).to.match(/Nothing was mined/);
+        expect(message).to.contain(hashes[0]);
+        expect(await pub.getBlockNumber()).to.equal(before);
+        const pending = await rpc<{ transactions: Hex[] }>(connection, "eth_getBlockByNumber", ["pending", false]);
+        expect(pending.transactions).to.deep.equal(hashes);
+        expect(await pub.readContract({ address: fresh, abi: counterAbi, functionName: "get" })).to.equal(0n);
+      } finally {
+        for (const hash of hashes) {
+          if ((await pub.getTransactionReceipt({ hash }).catch(() => null)) === null) await rpc(connection, "hardhat_dropTransaction", [hash]);
+        }
+      }
+    });
+
     it("evm_mine with a timestamp: programs read the block's own timestamp", async function () {
       await rpc(connection, "evm_setAutomine", [false]);
       const hash = await increment();

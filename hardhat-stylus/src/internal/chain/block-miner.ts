@@ -20,12 +20,12 @@ import { runInInterpreter } from "../execution/interpreter.js";
 import { printConsoleLines } from "../request-handlers/console-output.js";
 import { interpreterEnvironment } from "../request-handlers/interpreted-transaction.js";
 
-import { blockEntryCode, BlockPlanError, ENTRY_COUNTER_SLOT, entryKey, type EntryCase } from "./block-applier.js";
+import { blockEntryCode, BlockPlanError, dispatchGas, ENTRY_COUNTER_SLOT, entryKey, type EntryCase } from "./block-applier.js";
 import { ChainedStateView } from "./chained-state-view.js";
 import { debugLog } from "./debug-log.js";
 import { EFFECTS_APPLIER_CODE } from "./effects-applier.js";
 import { intrinsicGas } from "./intrinsic-gas.js";
-import { APPLIER_HELPER_ADDRESS, entryBlob, settleAccounts } from "./state-applier.js";
+import { APPLIER_HELPER_ADDRESS, applicationGasBound, entryBlob, settleAccounts } from "./state-applier.js";
 
 /** A transaction of a block as eth_getBlockByNumber(…, true) lists it. */
 export interface BlockTransaction {
@@ -64,6 +64,11 @@ interface BlockPlan {
   codes: Map<string, Hex>;
   /** Addresses whose entry counter is used. */
   counters: Set<string>;
+  /**
+   * Some transaction's gas limit may not cover applying its effects with the entry's dispatch (an
+   * upper bound says so): mined under a snapshot, reverted when a receipt disagrees with the plan.
+   */
+  risky: boolean;
 }
 
 const ZERO_WORD: Hex = `0x${"0".repeat(64)}`;
@@ -102,6 +107,7 @@ export interface ReplayedTransaction {
   result: InterpreterResult;
   /** Receipt gas of the model (intrinsic + execution, at least the EIP-7623 floor; all of it when out of gas). */
   receiptGas: bigint;
+  intrinsic: bigint;
 }
 
 /**
@@ -149,7 +155,7 @@ export async function replayTransactions(
     }
     await view.addBalance(from, -receiptGas * price);
     await view.addBalance(block.coinbase, (price > block.baseFeePerGas ? price - block.baseFeePerGas : 0n) * receiptGas);
-    out.push({ tx, from, value, data, gas, result, receiptGas, ...(entry === undefined ? {} : { entry }) });
+    out.push({ tx, from, value, data, gas, result, receiptGas, intrinsic, ...(entry === undefined ? {} : { entry }) });
   }
   return out;
 }
@@ -223,7 +229,13 @@ async function planBlock(
     if (own.length > 1 || servesOther) counters.add(address);
     codes.set(address, bytesToHex(blockEntryCode(address as Address, own, servesOther)));
   }
-  return { transactions: planned, codes, counters };
+  let risky = false;
+  for (const run of replayed) {
+    if (run.entry === undefined || !run.result.success) continue;
+    const dispatch = counters.has(run.entry.toLowerCase()) ? dispatchGas(run.data.length) : 0n;
+    if (run.gas < run.intrinsic + applicationGasBound(run.result, run.entry) + dispatch) risky = true;
+  }
+  return { transactions: planned, codes, counters, risky };
 }
 
 interface Installed {
@@ -288,6 +300,7 @@ export async function minePendingBlock(
   for (let round = 0; round < 4; round++) {
     const plan = await planBlock(scope, pending, blockTime, stylusDeployments);
     if (plan === undefined) return undefined;
+    const snapshot = plan.risky ? await rpc.request<Hex>("evm_snapshot") : undefined;
     const installed = await install(scope, plan);
     let mined: unknown;
     try {
@@ -302,7 +315,14 @@ export async function minePendingBlock(
       await uninstall(scope, installed);
     }
     for (const p of plan.transactions) if (p.entry !== undefined) results?.set(p.tx.hash.toLowerCase(), p.entry.result);
-    await settle(scope, plan);
+    try {
+      await settle(scope, plan);
+    } catch (error) {
+      if (snapshot === undefined || !(error instanceof BlockPlanError)) throw error;
+      // Back to before the block (EDR's snapshot holds the mempool too): nothing was mined.
+      await rpc.request("evm_revert", [snapshot]);
+      throw new BlockPlanError(`${error.message.replace(/^hardhat-stylus: /, "")}. Nothing was mined: the transactions are still in the mempool`);
+    }
     return mined;
   }
   throw new BlockPlanError("the pending block kept changing while its Stylus transactions were planned; mine fewer transactions per block");
@@ -332,7 +352,7 @@ async function settle(scope: RequestScope, plan: BlockPlan): Promise<void> {
   if (mismatched.length > 0) {
     throw new BlockPlanError(
       `transactions ${mismatched.join(", ")} of block ${BigInt(block.number)} ended otherwise than the interpreter ran them ` +
-        `(their gas limit is too tight for applying the effects in a shared block); send them with a larger gas limit or in separate blocks`,
+        `(their gas limit is too tight for applying the effects in a shared block); drop them (hardhat_dropTransaction) and send them again with a larger gas limit`,
     );
   }
 }
