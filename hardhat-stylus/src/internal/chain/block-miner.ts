@@ -112,7 +112,7 @@ export interface ReplayedTransaction {
 
 /**
  * Runs `transactions` in order in the interpreter on `view`, putting each run's changes (and the
- * sender's nonce and fee, the coinbase's tip) on the view before the next one; with `onRun` for each.
+ * sender's nonce and fee, the coinbase's tip) on the view before the next one.
  */
 export async function replayTransactions(
   scope: RequestScope,
