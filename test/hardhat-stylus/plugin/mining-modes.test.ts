@@ -391,6 +391,36 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
     }
   });
 
+  for (const order of ["priority", "fifo"] as const) {
+    it(`follows EDR's mempool order (${order}): the programs see the transactions in the block's order`, async function () {
+      const connection = await network.create({ override: { mining: { mempool: { order } } } });
+      try {
+        const pub = (await connection.viem.getPublicClient()) as unknown as PublicClient;
+        const counter = await deployCounter(connection);
+        const [first, second] = await connection.viem.getWalletClients();
+        await rpc(connection, "evm_setAutomine", [false]);
+        // Sent first with a low tip, then an increment with a high one: priority order swaps them.
+        const set = await first!.sendTransaction({
+          to: counter,
+          data: encodeFunctionData({ abi: counterAbi, functionName: "setValue", args: [10n] }),
+          maxPriorityFeePerGas: 1n,
+        });
+        const inc = await second!.sendTransaction({
+          to: counter,
+          data: encodeFunctionData({ abi: counterAbi, functionName: "increment" }),
+          maxPriorityFeePerGas: 5_000_000_000n,
+        });
+        await rpc(connection, "evm_mine");
+        const block = await pub.getBlock();
+        expect(block.transactions).to.deep.equal(order === "fifo" ? [set, inc] : [inc, set]);
+        const final = await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" });
+        expect(final).to.equal(order === "fifo" ? 11n : 10n);
+      } finally {
+        await connection.close();
+      }
+    });
+  }
+
   it("refuses, before mining, two transactions to one address that cannot be told apart but do different things", function () {
     const key = entryKey("0x0000000000000000000000000000000000000001", 0n, new Uint8Array([1, 2]));
     const base = { count: 0, key, minGasLeft: 0n, outOfGas: false };
