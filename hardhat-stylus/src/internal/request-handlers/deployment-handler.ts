@@ -2,13 +2,16 @@
 // init code is the standard Stylus init code: EDR mines a placeholder
 // deployment of the same length (chain/deployment-rewrite.ts) and the
 // Stylus code is then set at the created address, so the receipt, the
-// address and eth_getCode are what Nitro would give.
+// address and eth_getCode are what Nitro would give. With automine off the
+// placeholder waits in EDR's mempool and the code is set once a block holds
+// it (hook-handlers/network.ts checks after every request).
 import { bytesToHex, hexToBytes, numberToHex, type Hex } from "viem";
 
 import type { RpcTransaction } from "../chain/chain-rpc.js";
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
+import { BlockPlanError } from "../chain/block-applier.js";
 import { rewriteStylusDeployment } from "../chain/deployment-rewrite.js";
 import { recordAlias, sendWithAlias } from "../chain/transaction-aliases.js";
 
@@ -84,7 +87,13 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
         return resultResponse(request, tx.raw?.hash ?? queued);
       }
       // Automine with transactions waiting: one block with them and this deployment, through the block miner.
-      const sent = await sendThroughBlock(scope, queue);
+      let sent: Awaited<ReturnType<typeof sendThroughBlock>>;
+      try {
+        sent = await sendThroughBlock(scope, queue);
+      } catch (error) {
+        if (error instanceof BlockPlanError) return errorResponse(request, -32000, error.message);
+        throw error;
+      }
       if (sent.status === "0x1") return resultResponse(request, tx.raw?.hash ?? sent.hash);
       return errorResponse(request, -32603, "Transaction reverted", { transactionHash: sent.hash });
     }

@@ -3,7 +3,10 @@
 // searches the smallest gas limit with which the transaction succeeds (as
 // geth does), and the send methods run the transaction on the state it will
 // be mined on, then mine the ORIGINAL transaction with the appliers in place
-// (chain/state-applier.ts), so its hash is the signed one everywhere.
+// (chain/state-applier.ts), so its hash is the signed one everywhere. With
+// automine off the original transaction goes to EDR's mempool instead and is
+// run when its block is mined (chain/block-miner.ts); with automine on while
+// the mempool holds transactions, it is mined in one block behind them.
 import { bytesToHex, numberToHex, type Address, type Hex } from "viem";
 
 import type { InterpreterMessage, InterpreterResult } from "../execution/interpreter.js";
@@ -17,7 +20,7 @@ import { createArbWasmPrecompile } from "../activation/arbwasm-module.js";
 import { debugLog } from "../chain/debug-log.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
-import { dispatchGas } from "../chain/block-applier.js";
+import { BlockPlanError, dispatchGas } from "../chain/block-applier.js";
 import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
@@ -204,6 +207,7 @@ export async function runInterpreted(
     }
   } catch (error) {
     if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
+    if (error instanceof BlockPlanError) return errorResponse(request, -32000, error.message);
     throw error;
   }
 }
