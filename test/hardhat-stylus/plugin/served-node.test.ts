@@ -98,6 +98,25 @@ describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
     }
   });
 
+  it("on a fork of the served chain with automine off: two increments share one block by evm_mine", async function () {
+    const fork = await network.create({ override: { forking: { url, enabled: true } } });
+    try {
+      const pub = await fork.viem.getPublicClient();
+      const [wallet] = await fork.viem.getWalletClients();
+      const start = (await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })) as bigint;
+      await fork.provider.request({ method: "evm_setAutomine", params: [false] });
+      const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+      const hashes = [await wallet!.sendTransaction({ to: program, data }), await wallet!.sendTransaction({ to: program, data })];
+      await fork.provider.request({ method: "evm_mine", params: [] });
+      const receipts = await Promise.all(hashes.map(async (hash) => await pub.getTransactionReceipt({ hash })));
+      expect(receipts.map((r) => r.status)).to.deep.equal(["success", "success"]);
+      expect(receipts[0]!.blockNumber).to.equal(receipts[1]!.blockNumber);
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(start + 2n);
+    } finally {
+      await fork.close();
+    }
+  });
+
   it("with automine off over HTTP: two increments share one block by evm_mine, interval mining mines without requests", async function () {
     const client = createPublicClient({ transport: http(url) });
     const send = async (method: string, params: unknown[] = []): Promise<unknown> =>

@@ -164,13 +164,13 @@ export async function replayTransactions(
 async function planBlock(
   scope: RequestScope,
   pending: PendingBlock,
+  number: bigint,
   timestamp: bigint,
   stylusDeployments: ReadonlyMap<string, Hex>,
 ): Promise<BlockPlan | undefined> {
   const { rpc } = scope;
-  const latest = await rpc.blockNumber();
   const block: BlockHeaderInfo = {
-    number: latest + 1n,
+    number,
     timestamp,
     baseFeePerGas: BigInt(pending.baseFeePerGas ?? "0x0"),
     gasLimit: BigInt(pending.gasLimit),
@@ -293,12 +293,15 @@ export async function minePendingBlock(
   const { rpc } = scope;
   let pending = await rpc.request<PendingBlock>("eth_getBlockByNumber", ["pending", true]);
   if (pending.transactions.length === 0) return undefined;
-  // The block's timestamp is fixed before planning, so programs read the one the block gets.
-  const blockTime = timestamp ?? BigInt(pending.timestamp);
+  // The block's timestamp is fixed before planning, so programs read the one the block gets. On a
+  // fork EDR's pending block may carry a timestamp below the latest block's: the block then gets the next second.
+  const latest = await rpc.getBlock("latest");
+  const pendingTime = BigInt(pending.timestamp);
+  const blockTime = timestamp ?? (pendingTime < latest.timestamp ? latest.timestamp + 1n : pendingTime);
   // With the appliers installed, transactions use less gas than EDR's pending block (where programs
   // are invalid opcodes) assumed, so more may fit: plan again with EDR's new pending block then.
   for (let round = 0; round < 4; round++) {
-    const plan = await planBlock(scope, pending, blockTime, stylusDeployments);
+    const plan = await planBlock(scope, pending, latest.number + 1n, blockTime, stylusDeployments);
     if (plan === undefined) return undefined;
     const snapshot = plan.risky ? await rpc.request<Hex>("evm_snapshot") : undefined;
     const installed = await install(scope, plan);
