@@ -280,6 +280,23 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
       }
     });
 
+    it("plans again when the entries let more transactions fit in the block than EDR's pending block showed", async function () {
+      const start = await value();
+      const [wallet] = await connection.viem.getWalletClients();
+      const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+      await rpc(connection, "evm_setAutomine", [false]);
+      // EDR's pending block runs the program as an invalid opcode, which burns all 16M gas of each:
+      // only 3 fit its 60M gas. With the entries they use little, and EDR mines all 5.
+      const hashes: Hex[] = [];
+      for (let i = 0; i < 5; i++) hashes.push(await wallet!.sendTransaction({ to: counter, data, gas: 16_000_000n }));
+      const pending = await rpc<{ transactions: Hex[] }>(connection, "eth_getBlockByNumber", ["pending", false]);
+      expect(pending.transactions.length).to.be.lessThan(5);
+      const before = await pub.getBlockNumber();
+      await rpc(connection, "evm_mine");
+      expect((await pub.getBlock({ blockNumber: before + 1n })).transactions).to.deep.equal(hashes);
+      expect(await value()).to.equal(start + 5n);
+    });
+
     it("evm_mine with a timestamp: programs read the block's own timestamp", async function () {
       await rpc(connection, "evm_setAutomine", [false]);
       const hash = await increment();
