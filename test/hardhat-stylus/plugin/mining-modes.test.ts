@@ -11,13 +11,16 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import {
   encodeFunctionData,
+  getContractAddress,
   hexToBigInt,
+  parseEther,
   type Abi,
   type Address,
   type Hex,
   type PublicClient,
 } from "viem";
 
+import { ARBWASM_ADDRESS, arbWasmAbi } from "../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js";
 import { blockEntryCode, BlockPlanError, entryKey } from "../../../hardhat-stylus/src/internal/chain/block-applier.js";
 import { loadCorpusProgram } from "../../../corpus/stylus/index.js";
 import { abiOf } from "../../stylus-corpus/helpers/corpus-env.js";
@@ -366,6 +369,27 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
       const receipt = await pub.getTransactionReceipt({ hash });
       expect(receipt.status).to.equal("success");
       expect((await pub.getCode({ address: receipt.contractAddress! }))?.slice(0, 8)).to.equal("0xeff000");
+    });
+
+    it("a Stylus deployment and its activation in one block: the activation reads the deployed program", async function () {
+      const [wallet] = await connection.viem.getWalletClients();
+      const from = wallet!.account.address;
+      await rpc(connection, "evm_setAutomine", [false]);
+      const nonce = await pub.getTransactionCount({ address: from, blockTag: "pending" });
+      const deploy = await wallet!.sendTransaction({ data: await counterInitCode(10), gas: 5_000_000n });
+      const address = getContractAddress({ from, nonce: BigInt(nonce) });
+      const activate = await wallet!.sendTransaction({
+        to: ARBWASM_ADDRESS,
+        data: encodeFunctionData({ abi: arbWasmAbi, functionName: "activateProgram", args: [address] }),
+        value: parseEther("0.1"),
+        gas: 5_000_000n,
+      });
+      await rpc(connection, "evm_mine");
+      const receipts = [await pub.getTransactionReceipt({ hash: deploy }), await pub.getTransactionReceipt({ hash: activate })];
+      expect(receipts.map((r) => r.status)).to.deep.equal(["success", "success"]);
+      expect(receipts[0]!.blockNumber).to.equal(receipts[1]!.blockNumber);
+      expect(receipts[0]!.contractAddress?.toLowerCase()).to.equal(address.toLowerCase());
+      expect(await connection.stylus.isActivated(address)).to.equal(true);
     });
 
     it("a Stylus deployment with automine off gets its code once mined, and can be activated and called in later blocks", async function () {
