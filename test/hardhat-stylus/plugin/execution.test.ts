@@ -1,6 +1,6 @@
 // Integration tests of hardhat-stylus on the in-process network through plain
 // viem: deploy, read, write, simulate, events, raw-signed vs node-held
-// senders, reverts, out of gas, flush semantics, snapshots and automine.
+// senders, reverts, out of gas, flush semantics, snapshots and automine off.
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { expect } from "chai";
@@ -211,19 +211,20 @@ describe("hardhat-stylus execution through viem", function () {
     expect(await pub.getStorageAt({ address: fresh, slot: "0x0" })).to.equal(`0x${"0".repeat(64)}`);
   });
 
-  it("refuses Stylus transactions clearly when automine is off", async function () {
+  it("queues Stylus transactions when automine is off and mines them with evm_mine", async function () {
     const other = await network.create();
     try {
       const program = await deployCounter(other);
       const test = await other.viem.getTestClient();
+      const pub = await other.viem.getPublicClient();
       const [wallet] = await other.viem.getWalletClients();
       await test.setAutomine(false);
-      try {
-        await wallet!.writeContract({ address: program, abi: counterAbi, functionName: "increment", gas: 100_000n });
-        expect.fail("should fail");
-      } catch (error) {
-        expect(String(error)).to.match(/need automine/);
-      }
+      const hash = await wallet!.writeContract({ address: program, abi: counterAbi, functionName: "increment", gas: 100_000n });
+      expect(await pub.getTransactionReceipt({ hash }).catch(() => null), "in the mempool").to.equal(null);
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(0n);
+      await test.mine({ blocks: 1 });
+      expect((await pub.getTransactionReceipt({ hash })).status).to.equal("success");
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(1n);
     } finally {
       await other.close();
     }

@@ -97,4 +97,51 @@ describe("hardhat-stylus on `hardhat node` and on a fork of it", function () {
       await fork.close();
     }
   });
+
+  it("on a fork of the served chain with automine off: two increments share one block by evm_mine", async function () {
+    const fork = await network.create({ override: { forking: { url, enabled: true } } });
+    try {
+      const pub = await fork.viem.getPublicClient();
+      const [wallet] = await fork.viem.getWalletClients();
+      const start = (await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })) as bigint;
+      await fork.provider.request({ method: "evm_setAutomine", params: [false] });
+      const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+      const hashes = [await wallet!.sendTransaction({ to: program, data }), await wallet!.sendTransaction({ to: program, data })];
+      await fork.provider.request({ method: "evm_mine", params: [] });
+      const receipts = await Promise.all(hashes.map(async (hash) => await pub.getTransactionReceipt({ hash })));
+      expect(receipts.map((r) => r.status)).to.deep.equal(["success", "success"]);
+      expect(receipts[0]!.blockNumber).to.equal(receipts[1]!.blockNumber);
+      expect(await pub.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(start + 2n);
+    } finally {
+      await fork.close();
+    }
+  });
+
+  it("with automine off over HTTP: two increments share one block by evm_mine, interval mining mines without requests", async function () {
+    const client = createPublicClient({ transport: http(url) });
+    const send = async (method: string, params: unknown[] = []): Promise<unknown> =>
+      await client.request({ method: method as never, params: params as never });
+    const [from] = (await send("eth_accounts")) as Address[];
+    const data = encodeFunctionData({ abi: counterAbi, functionName: "increment" });
+    const start = (await client.readContract({ address: program, abi: counterAbi, functionName: "get" })) as bigint;
+    await send("evm_setAutomine", [false]);
+    try {
+      const first = (await send("eth_sendTransaction", [{ from, to: program, data }])) as `0x${string}`;
+      const second = (await send("eth_sendTransaction", [{ from, to: program, data }])) as `0x${string}`;
+      await send("evm_mine");
+      const [a, b] = await Promise.all([client.getTransactionReceipt({ hash: first }), client.getTransactionReceipt({ hash: second })]);
+      expect([a.status, b.status]).to.deep.equal(["success", "success"]);
+      expect(a.blockNumber).to.equal(b.blockNumber);
+      expect(await client.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(start + 2n);
+
+      const third = (await send("eth_sendTransaction", [{ from, to: program, data }])) as `0x${string}`;
+      await send("evm_setIntervalMining", [100]);
+      const receipt = await client.waitForTransactionReceipt({ hash: third, pollingInterval: 50, timeout: 10_000 });
+      expect(receipt.status).to.equal("success");
+      expect(await client.readContract({ address: program, abi: counterAbi, functionName: "get" })).to.equal(start + 3n);
+    } finally {
+      await send("evm_setIntervalMining", [0]);
+      await send("evm_setAutomine", [true]);
+    }
+  });
 });

@@ -44,11 +44,10 @@ describe("outbox/committer", () => {
     expect((await countEvents(f.processor.clients.publicClient, f.processor.address, "ProofCommitted")).count).to.equal(1);
   });
 
-  // On the EVM twin: it needs automine off, and hardhat-stylus refuses transactions to a
-  // Stylus program while automine is off ("Missing or invalid parameters"). The behaviour
-  // under test is the node's replacement logic, the same for either contract.
+  // With automine off, on the Stylus processor: the replacement (same nonce, higher fees) waits
+  // in EDR's mempool and hardhat-stylus mines it through its block miner.
   it("replaces a stuck transaction with higher fees and confirms the replacement", async () => {
-    f = await startTestNode({ committer: { stuckAfterMs: 30, pollIntervalMs: 5 } }, { kind: "evm" });
+    f = await startTestNode({ committer: { stuckAfterMs: 30, pollIntervalMs: 5 } });
     const dev = await addDevice(f.node, "EV_STUCK");
     await f.node.outbox.drain({ timeoutMs: 10_000 });
     const { reading_id } = await f.node.ingest(dev.next("c"));

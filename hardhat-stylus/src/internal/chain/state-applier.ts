@@ -124,43 +124,53 @@ export function effectsGasBound(effects: readonly AppliedEffect[]): bigint {
   return gas;
 }
 
-/** The entry applier's code for one transaction. */
-export function entryApplierCode(blob: Uint8Array, minGasLeft: bigint, outOfGas: boolean): Uint8Array {
-  const marker: AsmItem[] = [{ push: 0x53545941 }, "POP"];
-  if (outOfGas) return assemble([...marker, "INVALID"]);
-  const body = (offset: number): AsmItem[] => [
-    ...marker,
-    { push: blob.length },
+/**
+ * The part of an entry applier that applies one transaction's blob (at `offset` in the code, `length`
+ * bytes): DELEGATECALL the effects applier with it, burn gas down to `minGasLeft`, then return or revert
+ * with the applier's data. `tag` keeps labels apart when one code holds several bodies.
+ */
+export function applyBody(offset: number, length: number, minGasLeft: bigint, tag = ""): AsmItem[] {
+  return [
+    { push: length },
     { push: offset },
     { push: 0 },
     "CODECOPY",
     { push: 0 },
     { push: 0 },
-    { push: blob.length },
+    { push: length },
     { push: 0 },
     { push: BigInt(APPLIER_HELPER_ADDRESS) },
     "GAS",
     "DELEGATECALL", // [ok]
-    { label: "burn" },
+    { label: `burn${tag}` },
     { push: minGasLeft },
     "GAS",
     "GT",
-    { pushLabel: "burn" },
+    { pushLabel: `burn${tag}` },
     "JUMPI",
     "RETURNDATASIZE",
     { push: 0 },
     { push: 0 },
     "RETURNDATACOPY",
-    { pushLabel: "ok" },
+    { pushLabel: `ok${tag}` },
     "JUMPI",
     "RETURNDATASIZE",
     { push: 0 },
     "REVERT",
-    { label: "ok" },
+    { label: `ok${tag}` },
     "RETURNDATASIZE",
     { push: 0 },
     "RETURN",
   ];
+}
+
+/** PUSH4 "STYA" POP: the first bytes of every entry applier. */
+export const ENTRY_MARKER: AsmItem[] = [{ push: 0x53545941 }, "POP"];
+
+/** The entry applier's code for one transaction. */
+export function entryApplierCode(blob: Uint8Array, minGasLeft: bigint, outOfGas: boolean): Uint8Array {
+  if (outOfGas) return assemble([...ENTRY_MARKER, "INVALID"]);
+  const body = (offset: number): AsmItem[] => [...ENTRY_MARKER, ...applyBody(offset, blob.length, minGasLeft)];
   let offset = 0;
   let code = assemble(body(offset));
   while (code.length !== offset) {
@@ -218,7 +228,7 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
 }
 
 /** Sets what no mined opcode changed: created code, balances moved inside the run, creators' nonces. */
-async function settleAccounts(params: StateApplication): Promise<void> {
+export async function settleAccounts(params: Pick<StateApplication, "rpc" | "from" | "to" | "value" | "result">): Promise<void> {
   const { rpc, result } = params;
   const from = params.from.toLowerCase();
   const to = params.to.toLowerCase();

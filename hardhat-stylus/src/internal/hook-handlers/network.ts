@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 import type { RequestScope, StylusRequestHandler } from "../request-handlers/types.js";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { HookContext, NetworkHooks } from "hardhat/types/hooks";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
@@ -24,6 +24,7 @@ import { createRemoteActivationLookup } from "../activation/remote-activation.js
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
+import { IntervalMiner, type MiningInterval } from "../chain/interval-miner.js";
 import { ModuleCache } from "../execution/module-cache.js";
 import { installNitroPredeploys } from "../predeploys/install-predeploys.js";
 import { TRANSACTION_METHODS } from "../request-handlers/transaction-params.js";
@@ -42,6 +43,10 @@ interface ConnectionState {
   remoteActivation?: RemoteActivationLookup;
   /** Stylus code was deployed, set or run on this connection (or it is a fork): EVM failures get a second look. */
   stylusSeen: boolean;
+  /** Stylus deployments in EDR's mempool (automine off): mined transaction hash -> code to set once mined. */
+  stylusDeployments: Map<string, Hex>;
+  /** A transaction was sent with automine off since the mempool was last seen empty. */
+  mempoolUsed: boolean;
 }
 
 /** The part of hardhat_reset's parameter the plugin reads. */
@@ -91,11 +96,30 @@ async function runDeferred(
   }
 }
 
+/** The hook's own onRequest (interval ticks go through it like requests). */
+function onRequestOf(handlers: Partial<NetworkHooks>): NonNullable<NetworkHooks["onRequest"]> {
+  const onRequest = handlers.onRequest;
+  if (onRequest === undefined) throw new Error("hardhat-stylus: onRequest missing");
+  return onRequest;
+}
+
+/** Sets the Stylus code of deployments that left EDR's mempool in a mined block (their placeholder is there now). */
+async function settleStylusDeployments(state: ConnectionState, rpc: ChainRpc): Promise<void> {
+  for (const [hash, code] of state.stylusDeployments) {
+    const receipt = await rpc.getReceipt(hash as Hex);
+    if (receipt === null) continue;
+    state.stylusDeployments.delete(hash);
+    if (receipt.status === "0x1" && receipt.contractAddress !== null) await rpc.setCode(receipt.contractAddress, code);
+  }
+}
+
 export default async (): Promise<Partial<NetworkHooks>> => {
   const states = new WeakMap<object, ConnectionState>();
   /** Forking set by the last hardhat_reset of a connection (null: reset without forking). */
   const forkAfterReset = new WeakMap<object, { url: string; blockNumber?: bigint } | null>();
   const insidePlugin = new AsyncLocalStorage<boolean>();
+  /** The plugin's own interval mining per connection (EDR's stays off: its blocks would skip the plugin). */
+  const intervalMiners = new WeakMap<object, IntervalMiner>();
   let internalId = 0;
   // Chain id and the like, cached per connection.
   const constants = new WeakMap<object, ConnectionConstants>();
@@ -132,6 +156,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
         modules: new ModuleCache(),
         precompiles: createArbOsPrecompiles(arbOsOptions),
         stylusSeen: false,
+        stylusDeployments: new Map(),
+        mempoolUsed: false,
       };
       const config = connection.networkConfig;
       const reset = forkAfterReset.get(connection);
@@ -172,6 +198,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       connection: NetworkConnection<ChainTypeT>,
       next: (nextContext: HookContext, nextConnection: NetworkConnection<ChainTypeT>) => Promise<void>,
     ): Promise<void> {
+      intervalMiners.get(connection)?.stop();
+      intervalMiners.delete(connection);
       states.delete(connection);
       mutexes.delete(connection);
       forkAfterReset.delete(connection);
@@ -225,7 +253,34 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               );
               states.delete(connection);
               constants.delete(connection);
-              return await next(context, connection, request);
+              const response = await next(context, connection, request);
+              // Whatever interval the reset gave EDR, interval mining stays the plugin's.
+              if (intervalMiners.has(connection)) {
+                await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+              }
+              return response;
+            }
+            let miner = intervalMiners.get(connection);
+            if (miner === undefined) {
+              // Interval mining is the plugin's: each tick mines through this hook like an evm_mine request.
+              const config = connection.networkConfig;
+              const interval: MiningInterval = config.type === "edr-simulated" ? config.mining.interval : 0;
+              const tick = async (): Promise<void> => {
+                const response = await onRequestOf(handlers)(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-interval-${++internalId}`, method: "evm_mine", params: [] }, next);
+                if ("error" in response && response.error !== undefined) throw new Error(response.error.message);
+              };
+              miner = new IntervalMiner((run) => insidePlugin.exit(run), tick);
+              intervalMiners.set(connection, miner);
+              if (miner.set(interval)) await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+            }
+            if (request.method === "evm_setIntervalMining") {
+              // EDR checks the parameter; then its timer is stopped again and the plugin's runs.
+              const response = await next(context, connection, request);
+              if ("error" in response && response.error !== undefined) return response;
+              const params = Array.isArray(request.params) ? request.params : [];
+              miner.set(params[0] as MiningInterval);
+              await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+              return response;
             }
             const arbOsOptions = context.config.stylus ?? DEFAULT_ARBOS_OPTIONS;
             const state = await stateOf(connection, rpc, arbOsOptions);
@@ -234,6 +289,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               if (/ef(f000|f001|f002)/.test(JSON.stringify(request.params ?? []).toLowerCase())) state.stylusSeen = true;
             }
             if (request.method === "evm_revert") state.deferred.clear();
+            if (SEND_METHODS.has(request.method) && !(await rpc.getAutomine())) state.mempoolUsed = true;
             const scope: RequestScope = {
               rpc,
               modules: state.modules,
@@ -243,6 +299,11 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               stylusPresent: () => state.stylusSeen,
               sawStylus: () => {
                 state.stylusSeen = true;
+              },
+              stylusDeployments: state.stylusDeployments,
+              mempoolUsed: () => state.mempoolUsed,
+              mempoolEmptied: () => {
+                state.mempoolUsed = false;
               },
               defer: (sender, nonce, deferredRequest) => {
                 const key = sender.toLowerCase();
@@ -266,6 +327,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               return await dispatch(request);
             } finally {
               if (state.deferred.size > 0 && SEND_METHODS.has(request.method)) await runDeferred(state, rpc, dispatch);
+              if (state.stylusDeployments.size > 0) await settleStylusDeployments(state, rpc);
             }
           }),
       );

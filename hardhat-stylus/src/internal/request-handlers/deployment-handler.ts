@@ -2,16 +2,20 @@
 // init code is the standard Stylus init code: EDR mines a placeholder
 // deployment of the same length (chain/deployment-rewrite.ts) and the
 // Stylus code is then set at the created address, so the receipt, the
-// address and eth_getCode are what Nitro would give.
+// address and eth_getCode are what Nitro would give. With automine off the
+// placeholder waits in EDR's mempool and the code is set once a block holds
+// it (hook-handlers/network.ts checks after every request).
 import { bytesToHex, hexToBytes, numberToHex, type Hex } from "viem";
 
 import type { RpcTransaction } from "../chain/chain-rpc.js";
 import type { RequestScope, StylusRequestHandler } from "./types.js";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
+import { BlockPlanError } from "../chain/block-applier.js";
 import { rewriteStylusDeployment } from "../chain/deployment-rewrite.js";
-import { sendWithAlias } from "../chain/transaction-aliases.js";
+import { recordAlias, sendWithAlias } from "../chain/transaction-aliases.js";
 
+import { mempoolHolds, sendThroughBlock } from "./block-send.js";
 import { errorResponse, resultResponse } from "./responses.js";
 import { checkRawTransaction, readTransaction, TransactionParamsError, TRANSACTION_METHODS } from "./transaction-params.js";
 
@@ -48,9 +52,7 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
       if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
       throw error;
     }
-    if (!(await rpc.getAutomine())) {
-      return errorResponse(request, -32000, "hardhat-stylus: Stylus deployments need automine; enable it (evm_setAutomine true)");
-    }
+    const automine = await rpc.getAutomine();
     const from = tx.from ?? (await rpc.accounts())[0];
     if (from === undefined) return errorResponse(request, -32000, "no `from` given and the node holds no accounts");
     const send: RpcTransaction = { from, data: placeholder, value: numberToHex(tx.value) };
@@ -65,6 +67,36 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
     }
 
     const impersonate = tx.raw !== undefined;
+    if (!automine || (await mempoolHolds(scope))) {
+      // Into EDR's mempool (for a raw sender: the placeholder under the impersonated signer, aliased to
+      // the signed hash); the code is set once a block holds it (network.ts, after every request).
+      const queue = async (): Promise<Hex> => {
+        if (impersonate) await rpc.impersonate(from);
+        let mined: Hex;
+        try {
+          mined = await rpc.sendTransaction(send);
+        } finally {
+          if (impersonate) await rpc.stopImpersonating(from);
+        }
+        if (tx.raw !== undefined) await recordAlias(rpc, tx.raw.hash, mined);
+        scope.stylusDeployments.set(mined.toLowerCase(), bytesToHex(deployment.code));
+        return mined;
+      };
+      if (!automine) {
+        const queued = await queue();
+        return resultResponse(request, tx.raw?.hash ?? queued);
+      }
+      // Automine with transactions waiting: one block with them and this deployment, through the block miner.
+      let sent: Awaited<ReturnType<typeof sendThroughBlock>>;
+      try {
+        sent = await sendThroughBlock(scope, queue);
+      } catch (error) {
+        if (error instanceof BlockPlanError) return errorResponse(request, -32000, error.message);
+        throw error;
+      }
+      if (sent.status === "0x1") return resultResponse(request, tx.raw?.hash ?? sent.hash);
+      return errorResponse(request, -32603, "Transaction reverted", { transactionHash: sent.hash });
+    }
     const hash = await sendWithAlias(rpc, tx.raw?.hash, async () => {
       if (impersonate) await rpc.impersonate(from);
       let mined: Hex;

@@ -11,6 +11,7 @@ import { CallObjectHandler } from "./call-object-handler.js";
 import { CodeReadHandler } from "./code-read-handler.js";
 import { StylusDeploymentHandler } from "./deployment-handler.js";
 import { StylusExecutionHandler } from "./execution-handler.js";
+import { StylusMiningHandler } from "./mining-handler.js";
 import { StylusTraceHandler } from "./trace-handler.js";
 import { TransactionLookupHandler } from "./transaction-lookup-handler.js";
 
@@ -23,5 +24,6 @@ export function createStylusHandlers(): StylusRequestHandler[] {
     new ArbOsHandler(), // ArbWasm and the registry's precompiles (arbos/registry.ts) called over JSON-RPC
     new StylusDeploymentHandler(),
     new StylusExecutionHandler(),
+    new StylusMiningHandler(), // evm_mine / hardhat_mine of a pending block holding Stylus transactions
   ];
 }

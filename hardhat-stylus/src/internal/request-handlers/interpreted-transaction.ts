@@ -3,7 +3,10 @@
 // searches the smallest gas limit with which the transaction succeeds (as
 // geth does), and the send methods run the transaction on the state it will
 // be mined on, then mine the ORIGINAL transaction with the appliers in place
-// (chain/state-applier.ts), so its hash is the signed one everywhere.
+// (chain/state-applier.ts), so its hash is the signed one everywhere. With
+// automine off the original transaction goes to EDR's mempool instead and is
+// run when its block is mined (chain/block-miner.ts); with automine on while
+// the mempool holds transactions, it is mined in one block behind them.
 import { bytesToHex, numberToHex, type Address, type Hex } from "viem";
 
 import type { InterpreterMessage, InterpreterResult } from "../execution/interpreter.js";
@@ -17,9 +20,11 @@ import { createArbWasmPrecompile } from "../activation/arbwasm-module.js";
 import { debugLog } from "../chain/debug-log.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
+import { BlockPlanError, dispatchGas } from "../chain/block-applier.js";
 import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
+import { mempoolHolds, sendThroughBlock } from "./block-send.js";
 import { estimateThroughPlugin } from "./node-interface-services.js";
 import { printConsoleLines } from "./console-output.js";
 import { customErrorSelector, errorResponse, resultResponse, revertMessage, revertResponse } from "./responses.js";
@@ -136,13 +141,8 @@ export async function runInterpreted(
   const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
   try {
     if (isSend) {
-      if (!(await rpc.getAutomine())) {
-        return errorResponse(
-          request,
-          -32000,
-          "hardhat-stylus: transactions that reach Stylus programs or ArbWasm need automine; enable it (evm_setAutomine true) or use eth_call",
-        );
-      }
+      if (!(await rpc.getAutomine())) return await sendToMempool(request, tx, scope, options);
+      if (await mempoolHolds(scope)) return await sendBehindMempool(request, tx, scope, options);
       if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
         debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
         scope.defer(tx.from, tx.nonce ?? 0n, request);
@@ -207,14 +207,70 @@ export async function runInterpreted(
     }
   } catch (error) {
     if (error instanceof TransactionParamsError) return errorResponse(request, error.code, error.message);
+    if (error instanceof BlockPlanError) return errorResponse(request, -32000, error.message);
     throw error;
   }
+}
+
+/**
+ * Automine off: the original transaction goes to EDR's mempool under its own hash (raw bytes
+ * unchanged; a node-held sender's request with the gas limit filled in, since EDR's own estimate
+ * would run the program as an invalid opcode). It is run when its block is mined
+ * (chain/block-miner.ts), on the state the block's earlier transactions leave.
+ */
+async function sendToMempool(
+  request: JsonRpcRequest,
+  tx: ParsedTransaction,
+  scope: RequestScope,
+  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+): Promise<JsonRpcResponse | undefined> {
+  const { rpc } = scope;
+  if (tx.method === "eth_sendRawTransaction" || tx.gas !== undefined) {
+    // EDR runs nothing before the block is mined: the request is EDR's as it is.
+    return undefined;
+  }
+  const known = options.targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), options.targetCode]]) : undefined;
+  const prepared = await prepare(scope, tx, true, known);
+  const cap = min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
+  // The block's entry code may count and tell apart transactions: room for that on top of the estimate.
+  const found = await searchGas(tx, prepared, cap, dispatchGas(tx.data.length));
+  if (options.onlyIfEmulated && !(found.failure ?? found.run)?.reachedEmulated) return undefined;
+  const gas = found.ok ? found.gas : cap;
+  const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>), gas: numberToHex(gas) };
+  return resultResponse(request, await rpc.request<Hex>("eth_sendTransaction", [sent]));
+}
+
+/** Automine with transactions waiting in the mempool: one block with them and this one, as EDR mines it. */
+async function sendBehindMempool(
+  request: JsonRpcRequest,
+  tx: ParsedTransaction,
+  scope: RequestScope,
+  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+): Promise<JsonRpcResponse | undefined> {
+  const { rpc } = scope;
+  if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
+    scope.defer(tx.from, tx.nonce ?? 0n, request);
+    return resultResponse(request, tx.raw.hash);
+  }
+  const sent = await sendThroughBlock(scope, async () => {
+    const queued = await sendToMempool(request, tx, scope, options);
+    if (queued === undefined) return await rpc.request<Hex>(tx.method, request.params as unknown[]);
+    if ("error" in queued && queued.error !== undefined) throw Object.assign(new Error(queued.error.message), queued.error);
+    return (queued as { result: Hex }).result;
+  });
+  if (sent.status === "0x1") return resultResponse(request, sent.hash);
+  // Mined and failed: automine reports it as an error carrying the transaction's hash, as EDR does.
+  const result = sent.result;
+  const message = result === undefined ? "Transaction reverted" : result.outOfGas ? "out of gas" : revertFailureMessage(result);
+  return errorResponse(request, 3, message, { transactionHash: sent.hash, data: result === undefined ? "0x" : bytesToHex(result.returnData) });
 }
 
 interface Search {
   ok: boolean;
   gas: bigint;
   failure?: InterpreterResult;
+  /** The first run (with the cap). */
+  run?: InterpreterResult;
 }
 
 /**
@@ -223,25 +279,25 @@ interface Search {
  * succeeds, else a binary search to within 1.5 %; `ok: false` with the failing run when the
  * transaction fails even with `cap`.
  */
-async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint): Promise<Search> {
+async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint, extraApplication = 0n): Promise<Search> {
   const run = async (gas: bigint): Promise<InterpreterResult> =>
     await runInInterpreter(prepared.env, messageOf(tx, prepared.from, gas > prepared.intrinsic ? gas - prepared.intrinsic : 0n));
   const fits = (gas: bigint, result: InterpreterResult): boolean =>
-    result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to);
+    result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to) + extraApplication;
   const first = await run(cap);
-  if (!first.success) return { ok: false, gas: cap, failure: first };
+  if (!first.success) return { ok: false, gas: cap, failure: first, run: first };
   let lo = receiptGas(prepared, first) - 1n;
   let hi = cap;
   // Optimistic first guess: what was used, with room for the 63/64 rule and the call stipend.
   const guess = ((receiptGas(prepared, first) + first.gasRefund + 2_300n) * 64n) / 63n;
-  const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to));
+  const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to) + extraApplication);
   const start = guess > bound ? guess : bound;
   // One frame only: no 63/64 rule nor stipend in play; gas used plus the storage-flush sentry is enough.
-  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start };
+  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start, run: first };
   if (start < hi) {
     // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
     const r = await run(start);
-    if (fits(start, r)) return { ok: true, gas: start };
+    if (fits(start, r)) return { ok: true, gas: start, run: first };
     lo = start;
   }
   while (lo + 1n < hi) {
@@ -252,7 +308,7 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
     if (fits(mid, r)) hi = mid;
     else lo = mid;
   }
-  return { ok: true, gas: hi };
+  return { ok: true, gas: hi, run: first };
 }
 
 async function estimate(
@@ -264,8 +320,11 @@ async function estimate(
   const blockCap = tx.gas ?? prepared.env.block.gasLimit;
   // Search under EIP-7825's cap first: a transaction that fits must get an estimate it may be sent with.
   const capped = min(blockCap, TRANSACTION_GAS_CAP);
-  let search = await searchGas(tx, prepared, capped);
-  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap);
+  // Automine off: the transaction may share its block with others to the same address, whose entry
+  // code then counts and tells them apart (chain/block-applier.ts): room for that in the estimate.
+  const extra = (await prepared.env.view.rpc.getAutomine()) ? 0n : dispatchGas(tx.data.length);
+  let search = await searchGas(tx, prepared, capped, extra);
+  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap, extra);
   if (!search.ok) {
     const failure = search.failure as InterpreterResult;
     if (options.onlyIfEmulated && !failure.reachedEmulated) return undefined;

@@ -40,6 +40,9 @@ import { StructLogTrace } from "../tracing/struct-log-trace.js";
 import { parseTraceOptions, TraceOptionsError, type TraceOptions } from "../tracing/trace-options.js";
 import { callTracerResult, fourByteResult, prestateResult, structLoggerResult, type TracedFrame } from "../tracing/trace-results.js";
 
+import { replayTransactions, type BlockTransaction } from "../chain/block-miner.js";
+import { ChainedStateView } from "../chain/chained-state-view.js";
+
 import { interpreterEnvironment } from "./interpreted-transaction.js";
 import { errorResponse, resultResponse } from "./responses.js";
 import { readTransaction } from "./transaction-params.js";
@@ -62,6 +65,8 @@ interface TraceTarget {
   receiptGasUsed?: bigint;
   /** The target is EVM code: traced here only when the run reaches a program (else EDR's trace stands). */
   evm: boolean;
+  /** Transactions before this one in its block (replayed on `before` first: the state the transaction ran on). */
+  preceding?: BlockTransaction[];
   options: unknown;
 }
 
@@ -119,6 +124,10 @@ export class StylusTraceHandler implements StylusRequestHandler {
     }
 
     const view = new RecordingStateView(scope.rpc, target.before);
+    if (target.preceding !== undefined) {
+      await replayTransactions(scope, view, target.block, target.preceding);
+      view.touched.clear();
+    }
     const { intrinsic } = intrinsicGas(target.input, false);
     const env = interpreterEnvironment(scope, {
       view,
@@ -221,7 +230,16 @@ async function transactionTarget(params: unknown[], scope: RequestScope): Promis
   if (typeof hash !== "string" || !HASH.test(hash)) return undefined;
   const { rpc } = scope;
   const mined = (await readAlias(rpc, hash as Hex)) ?? (hash as Hex);
-  type RpcTx = { from: Address; to: Address | null; input: Hex; value: Hex; gas: Hex; gasPrice?: Hex; blockNumber: Hex | null } | null;
+  type RpcTx = {
+    from: Address;
+    to: Address | null;
+    input: Hex;
+    value: Hex;
+    gas: Hex;
+    gasPrice?: Hex;
+    blockNumber: Hex | null;
+    transactionIndex: Hex | null;
+  } | null;
   const tx = await rpc.request<RpcTx>("eth_getTransactionByHash", [mined]);
   if (tx === null || tx.to === null || tx.blockNumber === null) return undefined;
   const input = hexToBytes(tx.input);
@@ -230,6 +248,12 @@ async function transactionTarget(params: unknown[], scope: RequestScope): Promis
   const code = await new StateView(rpc, before).getCode(tx.to);
   if (!tracedHere(code, scope)) return undefined;
   const receipt = await rpc.request<{ gasUsed: Hex; effectiveGasPrice?: Hex }>("eth_getTransactionReceipt", [mined]);
+  // Not first in its block (automine off): it ran on what the block's earlier transactions left.
+  const index = tx.transactionIndex === null ? 0 : Number(BigInt(tx.transactionIndex));
+  const preceding =
+    index === 0
+      ? undefined
+      : (await rpc.request<{ transactions: BlockTransaction[] }>("eth_getBlockByNumber", [tx.blockNumber, true])).transactions.slice(0, index);
   return {
     from: tx.from,
     to: tx.to,
@@ -244,6 +268,7 @@ async function transactionTarget(params: unknown[], scope: RequestScope): Promis
     receiptGasUsed: BigInt(receipt.gasUsed),
     evm: !isStylusCodeHex(code),
     options: params[1],
+    ...(preceding === undefined ? {} : { preceding }),
   };
 }
 
@@ -281,8 +306,10 @@ function tracedHere(code: Hex, scope: RequestScope): boolean {
  */
 async function reachesProgram(target: TraceTarget, scope: RequestScope): Promise<boolean> {
   const { intrinsic } = intrinsicGas(target.input, false);
+  const view = new ChainedStateView(scope.rpc, target.before);
+  if (target.preceding !== undefined) await replayTransactions(scope, view, target.block, target.preceding);
   const env = interpreterEnvironment(scope, {
-    view: new StateView(scope.rpc, target.before),
+    view,
     block: target.block,
     chainId: await scope.rpc.chainId(),
     gasPrice: target.gasPrice,

@@ -4,7 +4,7 @@
 // a finished response. Unlike Hardhat's, `handle` also gets the scope of the
 // request: chain access through this request's `next`, and the module cache.
 import type { ChainRpc } from "../chain/chain-rpc.js";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
 import type { ModuleCache } from "../execution/module-cache.js";
 import type { ArbOsPrecompile } from "../arbos/types.js";
@@ -27,6 +27,15 @@ export interface RequestScope {
   sawStylus(): void;
   /** Holds a raw transaction whose nonce is ahead until the sender's earlier nonces are mined. */
   defer(sender: Address, nonce: bigint, request: JsonRpcRequest): void;
+  /**
+   * Stylus deployments waiting in EDR's mempool (automine off), by the lowercase hash of the
+   * transaction EDR will mine: the Stylus code to set at the created address once it is mined.
+   */
+  stylusDeployments: Map<string, Hex>;
+  /** True once a transaction was sent with automine off (EDR's mempool may hold transactions). */
+  mempoolUsed(): boolean;
+  /** Records that EDR's mempool was found empty. */
+  mempoolEmptied(): void;
   /** Sends a request through this connection's whole handler chain (NodeInterface's inner estimates). */
   dispatch?(request: JsonRpcRequest): Promise<JsonRpcResponse>;
 }

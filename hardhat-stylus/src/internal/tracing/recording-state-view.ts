@@ -2,9 +2,10 @@
 // read, so the prestate tracer can report the state the run depended on.
 import type { Address, Hex } from "viem";
 
-import { StateView } from "../chain/state-view.js";
+import { ChainedStateView } from "../chain/chained-state-view.js";
 
-export class RecordingStateView extends StateView {
+/** Chained: a transaction later in its block is traced on the state its block's earlier transactions left. */
+export class RecordingStateView extends ChainedStateView {
   /** Lower-case address -> storage slots read. */
   readonly touched = new Map<string, Set<Hex>>();
 
