@@ -220,6 +220,28 @@ describe("Foundry's cast against `hardhat node`", function () {
         expect(await cast(["call", "-r", url, counter, "get()(uint256)"])).to.equal(c.after);
       });
     }
+
+    it("with automine off and interval mining, `cast send --async` from two senders lands in one block the interval mines; `cast receipt` waits for it", async function () {
+      const start = BigInt(await cast(["call", "-r", url, counter, "get()(uint256)"]));
+      expect((await rpc(url, "evm_setAutomine", [false])).error).to.equal(undefined);
+      try {
+        const hashes: string[] = [];
+        for (const key of [TEST_KEYS.owner, TEST_KEYS.other]) {
+          hashes.push(await cast(["send", "-r", url, "--private-key", key, "--async", counter, "increment()"]));
+        }
+        // Nothing is mined until the plugin's interval timer ticks.
+        expect(await cast(["call", "-r", url, counter, "get()(uint256)"])).to.equal(start.toString());
+        expect((await rpc(url, "evm_setIntervalMining", [300])).error).to.equal(undefined);
+        const receipts = await Promise.all(hashes.map(async (hash) => await castJson<CastReceipt>(["receipt", "-r", url, hash])));
+        expect(receipts.map((r) => r.status)).to.deep.equal(["0x1", "0x1"]);
+        expect(receipts.map((r) => r.transactionHash)).to.deep.equal(hashes);
+        expect(receipts[1]!.blockNumber).to.equal(receipts[0]!.blockNumber);
+        expect(await cast(["call", "-r", url, counter, "get()(uint256)"])).to.equal((start + 2n).toString());
+      } finally {
+        await rpc(url, "evm_setIntervalMining", [0]);
+        await rpc(url, "evm_setAutomine", [true]);
+      }
+    });
   });
 
   describe("Stylus forwarder program (calls out of a program)", function () {
