@@ -18,6 +18,7 @@ import { bytesToHex, hexToBytes, numberToHex, type Address, type Hex } from "vie
 import type { InterpreterResult } from "../execution/interpreter.js";
 
 import type { ChainRpc } from "./chain-rpc.js";
+import type { MinedChanges } from "./state-cache.js";
 
 import { EFFECTS_APPLIER_CODE, encodeEffects, type AppliedEffect } from "./effects-applier.js";
 import { assemble, type AsmItem } from "./evm-assembler.js";
@@ -209,12 +210,23 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   await rpc.setCode(to, bytesToHex(entry));
   let hash: Hex;
   try {
-    hash = await params.send();
+    hash = await rpc.sendMined(minedChanges(params, others), params.send);
   } finally {
     for (const [address, code] of originals) await rpc.setCode(address as Address, code);
   }
   if (result.success) await settleAccounts(params);
   return hash;
+}
+
+/** Accounts and slots mining the transaction may change (the state cache forgets exactly these). */
+function minedChanges(params: StateApplication, others: Set<string>): MinedChanges {
+  const accounts = new Set<string>([params.from.toLowerCase(), params.to.toLowerCase(), ...others]);
+  const slots: MinedChanges["slots"][number][] = [];
+  for (const account of params.result.accounts) {
+    accounts.add(account.address.toLowerCase());
+    for (const { slot } of account.storage) slots.push({ address: account.address, slot });
+  }
+  return { accounts: [...accounts] as Address[], slots };
 }
 
 /** Sets what no mined opcode changed: created code, balances moved inside the run, creators' nonces. */

@@ -4,7 +4,10 @@
 // serialised behind one mutex per connection. Requests that the handlers (or
 // Hardhat's own handlers below them) issue while the mutex is held are
 // recognised through AsyncLocalStorage and go straight to `next`, so they
-// neither deadlock nor get intercepted twice. `newConnection` adds
+// neither deadlock nor get intercepted twice. Each connection keeps a cache
+// of the state at "latest" (chain/state-cache.ts): every request that reaches
+// EDR with a method that may change state empties it, wherever it comes from.
+// `newConnection` adds
 // `connection.stylus`; `closeConnection` drops the per-connection state.
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -22,6 +25,7 @@ import { createArbOsPrecompiles, DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
+import { READ_ONLY_METHODS, StateCache } from "../chain/state-cache.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { ModuleCache } from "../execution/module-cache.js";
@@ -107,6 +111,33 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     }
     return c;
   };
+  // State at "latest" as the plugin last read it, per connection (dropped with a reset).
+  const caches = new WeakMap<object, StateCache>();
+  const cacheOf = (connection: NetworkConnection<ChainType | string>): StateCache => {
+    let cache = caches.get(connection);
+    if (cache === undefined) {
+      cache = new StateCache();
+      const config = connection.networkConfig;
+      // EDR mining blocks by itself (interval mining) can change state no request shows.
+      cache.edrMinesOnItsOwn = config.type === "edr-simulated" && config.mining.interval !== 0;
+      caches.set(connection, cache);
+    }
+    return cache;
+  };
+  /** Sends a request straight to EDR; a method that may change state empties the cache. */
+  const below = async <ChainTypeT extends ChainType | string>(
+    next: Next<ChainTypeT>,
+    context: HookContext,
+    connection: NetworkConnection<ChainTypeT>,
+    request: JsonRpcRequest,
+  ): Promise<JsonRpcResponse> => {
+    if (READ_ONLY_METHODS.has(request.method)) return await next(context, connection, request);
+    try {
+      return await next(context, connection, request);
+    } finally {
+      cacheOf(connection).clear();
+    }
+  };
   // One mutex per connection, created before the rest of the state (which may await).
   const mutexes = new WeakMap<object, Mutex>();
   const connectionMutex = (connection: object): Mutex => {
@@ -176,6 +207,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       mutexes.delete(connection);
       forkAfterReset.delete(connection);
       constants.delete(connection);
+      caches.delete(connection);
       await next(context, connection);
     },
 
@@ -185,15 +217,16 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       request: JsonRpcRequest,
       next: Next<ChainTypeT>,
     ): Promise<JsonRpcResponse> {
-      if (!isEmulated(connection) || insidePlugin.getStore() === true) {
-        return await next(context, connection, request);
-      }
+      if (!isEmulated(connection)) return await next(context, connection, request);
+      if (insidePlugin.getStore() === true) return await below(next, context, connection, request);
       // Names of the project's custom errors, for revert messages of programs (read once).
       await loadKnownErrors(context.artifacts);
       const lock = connectionMutex(connection);
       return await lock.exclusive(
         async () =>
           await insidePlugin.run(true, async () => {
+            const cache = cacheOf(connection);
+            cache.beginRequest();
             const rpc = new ChainRpc(async (method, params) => {
               const response = await next(context, connection, {
                 jsonrpc: "2.0",
@@ -208,10 +241,15 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 });
               }
               return "result" in response ? response.result : undefined;
-            }, constantsOf(connection));
+            }, constantsOf(connection), cache);
             if (request.method === "evm_setAutomine" || request.method === "evm_setIntervalMining") {
               // Forget the cached automine flag; it is read again when a Stylus transaction needs it.
               delete constantsOf(connection).automine;
+            }
+            if (request.method === "evm_setIntervalMining") {
+              // Blocks mined by EDR's timer are noticed through the block number from now on (unless turned off).
+              const interval = Array.isArray(request.params) ? (request.params[0] as unknown) : undefined;
+              cache.edrMinesOnItsOwn = interval !== 0 && interval !== "0x0" && interval !== false;
             }
             if (request.method === "hardhat_reset") {
               // A reset may fork another chain (or stop forking): rebuild the state on the next request.
@@ -225,7 +263,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               );
               states.delete(connection);
               constants.delete(connection);
-              return await next(context, connection, request);
+              caches.delete(connection);
+              return await below(next, context, connection, request);
             }
             const arbOsOptions = context.config.stylus ?? DEFAULT_ARBOS_OPTIONS;
             const state = await stateOf(connection, rpc, arbOsOptions);
@@ -259,7 +298,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 if (!("method" in handled)) return handled;
                 current = handled;
               }
-              return await next(context, connection, current);
+              return await below(next, context, connection, current);
             };
             scope.dispatch = dispatch;
             try {
