@@ -47,8 +47,17 @@ function isPrecompile(address: Hex): boolean {
   return (n >= 1n && n <= 0x0an) || (n >= 0x64n && n <= 0x74n) || n === 0xffn;
 }
 
+/** One host function as the module imports it. */
+export type HostFunction = (...args: never[]) => unknown;
+
+/** The host functions of one run, by import module. */
+export interface HostHooks {
+  vm_hooks: Record<string, HostFunction>;
+  console: Record<string, HostFunction>;
+}
+
 /** Host functions that read the chain or call out: they may suspend in live frames. */
-const LIVE_IMPORTS = [
+export const LIVE_IMPORTS: readonly string[] = [
   "storage_load_bytes32",
   "storage_flush_cache",
   "account_balance",
@@ -60,7 +69,7 @@ const LIVE_IMPORTS = [
   "static_call_contract",
   "create1",
   "create2",
-] as const;
+];
 
 interface CacheWord {
   value: Hex;
@@ -317,6 +326,22 @@ export class HostEnv {
 
   /** Builds the import object for one instantiation. */
   imports(): WebAssembly.Imports {
+    const { vm_hooks: vmHooks, console } = this.hooks();
+    if (this.shared.live !== undefined) {
+      for (const name of LIVE_IMPORTS) {
+        const impl = vmHooks[name];
+        if (impl !== undefined) (vmHooks as Record<string, unknown>)[name] = new WebAssembly.Suspending(impl);
+      }
+    }
+    return { vm_hooks: vmHooks, console };
+  }
+
+  /**
+   * The host functions of this run as plain functions: in live mode those of LIVE_IMPORTS may
+   * return a promise, and the caller wraps them as JSPI-suspending imports (`imports()` does;
+   * a pooled instance's imports forward to them, runtime/instance-pool.ts).
+   */
+  hooks(): HostHooks {
     const ink = (name: keyof typeof BASE_INK): void => {
       this.hostCalls.push(name);
       this.buyInk(BASE_INK[name], name);
@@ -350,11 +375,11 @@ export class HostEnv {
     }
     if (this.shared.live !== undefined) {
       for (const name of LIVE_IMPORTS) {
-        const impl = (vmHooks as Record<string, (...args: never[]) => unknown>)[name];
-        if (impl !== undefined) (vmHooks as Record<string, unknown>)[name] = this.#suspending(impl);
+        const impl = vmHooks[name];
+        if (impl !== undefined) vmHooks[name] = this.#suspendable(impl);
       }
     }
-    return { vm_hooks: vmHooks, console };
+    return { vm_hooks: vmHooks, console: console as unknown as Record<string, HostFunction> };
   }
 
   /**
@@ -394,8 +419,8 @@ export class HostEnv {
    * when everything it needs is known; on a miss it restores the meter and counters, awaits the
    * value and runs again (host functions do all their chain reads before changing other state).
    */
-  #suspending(impl: (...args: never[]) => unknown): WebAssembly.Suspending {
-    return new WebAssembly.Suspending((...args: never[]): unknown => {
+  #suspendable(impl: (...args: never[]) => unknown): (...args: never[]) => unknown {
+    return (...args: never[]): unknown => {
       const ink = this.meter.get();
       const calls = this.hostCalls.length;
       const reads = this.cacheReads;
@@ -432,7 +457,7 @@ export class HostEnv {
           }
         })();
       }
-    });
+    };
   }
 
 }
