@@ -107,10 +107,13 @@ export class ChainRpc {
 
   /**
    * Sends a transaction through `send` (which calls `request`) when the caller knows every
-   * account and slot mining it can change: the cache forgets only those, unless the block holds
-   * more than this one transaction (EDR mined others with it), when it forgets everything.
+   * account and slot mining it can change: the cache forgets only those. When the latest block
+   * then holds exactly this transaction, the cache learns the new header, the sender's next nonce
+   * and, if the receipt says it succeeded, the values of the slots it wrote; when EDR mined
+   * anything else with it (or the send failed), the cache forgets everything.
    */
   async sendMined(changes: MinedChanges, send: () => Promise<Hex>): Promise<Hex> {
+    const senderNonce = this.cache.getNonce(changes.sender);
     this.#minedChanges = changes;
     let hash: Hex;
     try {
@@ -126,10 +129,17 @@ export class ChainRpc {
     const only = block?.transactions;
     if (block === null || only?.length !== 1 || typeof only[0] !== "string" || only[0].toLowerCase() !== hash.toLowerCase()) {
       this.cache.clear();
-    } else {
-      // The block mined this transaction alone: besides the known changes, only the coinbase's fee.
-      this.cache.forgetMined({ accounts: [block.miner], slots: [] });
-      this.cache.latestBlock = headerOf(block);
+      return hash;
+    }
+    // The block mined this transaction alone: besides the known changes, only the coinbase's fee.
+    this.cache.forgetMined({ sender: changes.sender, accounts: [block.miner], slots: [] });
+    this.cache.latestBlock = headerOf(block);
+    if (senderNonce !== undefined) this.cache.setNonce(changes.sender, senderNonce + 1n);
+    if (changes.slots.length > 0) {
+      const receipt = await this.request<{ status?: Hex } | null>("eth_getTransactionReceipt", [hash]);
+      if (receipt?.status === "0x1") {
+        for (const { address, slot, value } of changes.slots) this.cache.setStorage(address, slot, value);
+      }
     }
     return hash;
   }

@@ -210,7 +210,7 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   await rpc.setCode(to, bytesToHex(entry));
   let hash: Hex;
   try {
-    hash = await rpc.sendMined(minedChanges(params, others), params.send);
+    hash = await rpc.sendMined(minedChanges(params), params.send);
   } finally {
     for (const [address, code] of originals) await rpc.setCode(address as Address, code);
   }
@@ -218,15 +218,22 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   return hash;
 }
 
-/** Accounts and slots mining the transaction may change (the state cache forgets exactly these). */
-function minedChanges(params: StateApplication, others: Set<string>): MinedChanges {
-  const accounts = new Set<string>([params.from.toLowerCase(), params.to.toLowerCase(), ...others]);
+/**
+ * Accounts and slots mining the transaction may change (the state cache forgets exactly these): the
+ * sender, the target when it receives value, accounts whose balance, nonce or code the run changed
+ * (settleAccounts sets those), and the slots the appliers write. The appliers move no value.
+ */
+function minedChanges(params: StateApplication): MinedChanges {
+  const accounts = new Set<string>([params.from.toLowerCase()]);
+  if (params.value !== 0n) accounts.add(params.to.toLowerCase());
   const slots: MinedChanges["slots"][number][] = [];
   for (const account of params.result.accounts) {
-    accounts.add(account.address.toLowerCase());
-    for (const { slot } of account.storage) slots.push({ address: account.address, slot });
+    if (account.balanceAfter !== account.balanceBefore || account.nonceAfter !== account.nonceBefore || account.code !== undefined) {
+      accounts.add(account.address.toLowerCase());
+    }
+    for (const { slot, value } of account.storage) slots.push({ address: account.address, slot, value });
   }
-  return { accounts: [...accounts] as Address[], slots };
+  return { sender: params.from, accounts: [...accounts] as Address[], slots };
 }
 
 /** Sets what no mined opcode changed: created code, balances moved inside the run, creators' nonces. */

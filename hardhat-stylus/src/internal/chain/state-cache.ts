@@ -82,12 +82,14 @@ export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
   "hardhat_stopImpersonatingAccount",
 ]);
 
-/** What a transaction mined by the plugin may have changed, besides the latest block. */
+/** What a transaction mined by the plugin may have changed, besides the latest block and its coinbase. */
 export interface MinedChanges {
-  /** Accounts whose balance or nonce may differ (sender, target, accounts the run changed). */
+  /** The transaction's sender (its nonce moves by one when the transaction is mined). */
+  sender: Address;
+  /** Accounts whose balance or nonce may differ (the sender, accounts the run changed, a target receiving value). */
   accounts: readonly Address[];
-  /** Storage slots the mined transaction wrote. */
-  slots: ReadonlyArray<{ address: Address; slot: Hex }>;
+  /** Storage slots the mined transaction writes when it succeeds, with the values it writes. */
+  slots: ReadonlyArray<{ address: Address; slot: Hex; value: Hex }>;
 }
 
 /** A 32-byte word as 0x + 64 lowercase hex digits. */

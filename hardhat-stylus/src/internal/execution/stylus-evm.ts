@@ -78,6 +78,11 @@ export class StylusEvm extends EVM {
   topReason: string | undefined;
   /** Lines the run's programs printed through their `console` imports, in execution order across frames. */
   consoleLines: string[] = [];
+  /**
+   * Set unless the run's outcome provably does not depend on its gas limit (above what it used):
+   * cleared only when the top frame is a Stylus frame that read no gas or ink left and opened no frames.
+   */
+  limitSensitive = true;
 
   constructor(opts: EVMOpts, env: InterpreterEnvironment, state: EdrStateManager) {
     super(opts);
@@ -103,6 +108,7 @@ export class StylusEvm extends EVM {
     this.nestedFrames = 0;
     this.topReason = undefined;
     this.consoleLines = [];
+    this.limitSensitive = true;
   }
 
   override async runCall(opts: Parameters<EVM["runCall"]>[0]): ReturnType<EVM["runCall"]> {

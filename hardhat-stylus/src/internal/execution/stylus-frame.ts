@@ -155,6 +155,10 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
       else evm.openPrograms.set(address, open);
     }
   }
+  if (message.depth === 0) {
+    // The top frame's outcome is the same under any gas limit above its use unless it read the gas left.
+    evm.limitSensitive = result.hostCalls.includes("evm_gas_left") || result.hostCalls.includes("evm_ink_left");
+  }
   if (result.success) {
     return {
       returnValue: result.output,

@@ -155,13 +155,16 @@ export async function runInterpreted(
     if (tx.method === "eth_estimateGas") return await estimate(request, tx, prepared, options);
 
     let gasLimit = limit;
+    let searched: InterpreterResult | undefined;
     if (gasLimit === undefined) {
       // A node-held sender without a gas limit: the estimate, as Hardhat fills it in for EVM targets.
       const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP));
       gasLimit = found.ok ? found.gas : min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
+      searched = found.ok ? found.run : undefined;
     }
     const execution = gasLimit > prepared.intrinsic ? gasLimit - prepared.intrinsic : 0n;
-    const result = await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution));
+    // The search's run ends as a run with the limit found would (one frame, gas left never read): no second run.
+    const result = searched ?? (await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution)));
     if (options.onlyIfEmulated && !result.reachedEmulated) {
       // Pure EVM after all: a successful call's output is EDR's too; EDR reports failures and mines sends.
       return tx.method === "eth_call" && result.success ? resultResponse(request, bytesToHex(result.returnData)) : undefined;
@@ -215,6 +218,8 @@ interface Search {
   ok: boolean;
   gas: bigint;
   failure?: InterpreterResult;
+  /** A successful run whose outcome is the one a run with `gas` has (not sensitive to its limit). */
+  run?: InterpreterResult;
 }
 
 /**
@@ -237,7 +242,7 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
   const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to));
   const start = guess > bound ? guess : bound;
   // One frame only: no 63/64 rule nor stipend in play; gas used plus the storage-flush sentry is enough.
-  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start };
+  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start, ...(first.limitSensitive ? {} : { run: first }) };
   if (start < hi) {
     // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
     const r = await run(start);
