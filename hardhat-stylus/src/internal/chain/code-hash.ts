@@ -5,9 +5,28 @@ import { keccak256, type Hex } from "viem";
 
 const MAX_ENTRIES = 256;
 const hashes = new Map<string, Hex>();
+const lowered = new Map<string, Hex>();
+
+/**
+ * Lowercase form of hex code. Code strings come from the connection's state cache, the same string
+ * object on every request, so a map keyed by the string answers without scanning tens of kilobytes.
+ */
+export function lowerCodeHex(code: Hex): Hex {
+  if (code.length < 1024) return code.toLowerCase() as Hex;
+  let lower = lowered.get(code);
+  if (lower === undefined) {
+    lower = code.toLowerCase() as Hex;
+    if (lowered.size >= MAX_ENTRIES) {
+      const oldest = lowered.keys().next().value;
+      if (oldest !== undefined) lowered.delete(oldest);
+    }
+    lowered.set(code, lower);
+  }
+  return lower;
+}
 
 export function codeHashOf(code: Hex): Hex {
-  const key = code.toLowerCase();
+  const key = lowerCodeHex(code);
   let hash = hashes.get(key);
   if (hash === undefined) {
     hash = keccak256(code);

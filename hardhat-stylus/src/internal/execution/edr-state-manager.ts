@@ -10,7 +10,7 @@ import { SimpleStateManager } from "@ethereumjs/statemanager";
 import { Account, Address as EthAddress, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { keccak256, type Address, type Hex } from "viem";
 
-import { codeHashOf } from "../chain/code-hash.js";
+import { codeHashOf, lowerCodeHex } from "../chain/code-hash.js";
 
 import type { StateView } from "../chain/state-view.js";
 
@@ -114,7 +114,7 @@ export class EdrStateManager extends SimpleStateManager {
     if (override !== undefined) return override;
     const hex = this.#knownCode?.get(address.toLowerCase()) ?? (await this.view.getCode(address));
     const code = codeBytes(hex);
-    this.#codeHex.set(code, hex.toLowerCase() as Hex);
+    this.#codeHex.set(code, lowerCodeHex(hex));
     return code;
   }
 
@@ -258,7 +258,7 @@ export class EdrStateManager extends SimpleStateManager {
 const codeCache = new Map<string, Uint8Array>();
 
 function codeBytes(hex: Hex): Uint8Array {
-  const key = hex.toLowerCase();
+  const key = lowerCodeHex(hex);
   let bytes = codeCache.get(key);
   if (bytes === undefined) {
     bytes = hexToBytes(key as Hex);

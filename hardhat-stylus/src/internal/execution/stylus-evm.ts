@@ -98,8 +98,12 @@ export class StylusEvm extends EVM {
     this.env = env;
     this.state = state;
     this.stateManager = state;
-    const JournalClass = this.journal.constructor as new (sm: EdrStateManager, common: EVM["common"]) => EVM["journal"];
-    this.journal = new JournalClass(state, this.common);
+    // The same journal, emptied (a new one costs a `debug` instance and a TTY check per run).
+    const journal = this.journal as unknown as { stateManager: EdrStateManager; cleanJournal(): void; accessList?: unknown; preimages?: unknown };
+    journal.stateManager = state;
+    journal.cleanJournal();
+    delete journal.accessList;
+    delete journal.preimages;
     const TransientClass = this.transientStorage.constructor as new () => EVM["transientStorage"];
     (this as { transientStorage: EVM["transientStorage"] }).transientStorage = new TransientClass();
     if (blockchain !== undefined) this.blockchain = blockchain;
