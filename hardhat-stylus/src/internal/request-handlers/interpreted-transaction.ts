@@ -163,7 +163,7 @@ export async function runInterpreted(
       searched = found.ok ? found.run : undefined;
     }
     const execution = gasLimit > prepared.intrinsic ? gasLimit - prepared.intrinsic : 0n;
-    // The search's run ends as a run with the limit found would (one frame, gas left never read): no second run.
+    // The search ran the transaction with the limit found already (or its run cannot depend on it): no second run.
     const result = searched ?? (await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution)));
     if (options.onlyIfEmulated && !result.reachedEmulated) {
       // Pure EVM after all: a successful call's output is EDR's too; EDR reports failures and mines sends.
@@ -218,7 +218,7 @@ interface Search {
   ok: boolean;
   gas: bigint;
   failure?: InterpreterResult;
-  /** A successful run whose outcome is the one a run with `gas` has (not sensitive to its limit). */
+  /** A successful run whose outcome is the one a run with `gas` has (made with it, or not sensitive to its limit). */
   run?: InterpreterResult;
 }
 
@@ -237,6 +237,8 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
   if (!first.success) return { ok: false, gas: cap, failure: first };
   let lo = receiptGas(prepared, first) - 1n;
   let hi = cap;
+  // A run with exactly the limit returned is the run a send with that limit makes: it is handed back for reuse.
+  let atHi: InterpreterResult | undefined = fits(cap, first) ? first : undefined;
   // Optimistic first guess: what was used, with room for the 63/64 rule and the call stipend.
   const guess = ((receiptGas(prepared, first) + first.gasRefund + 2_300n) * 64n) / 63n;
   const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to));
@@ -246,7 +248,7 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
   if (start < hi) {
     // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
     const r = await run(start);
-    if (fits(start, r)) return { ok: true, gas: start };
+    if (fits(start, r)) return { ok: true, gas: start, run: r };
     lo = start;
   }
   while (lo + 1n < hi) {
@@ -254,10 +256,14 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint)
     let mid = (hi + lo) / 2n;
     if (mid > lo * 2n) mid = lo * 2n;
     const r = await run(mid);
-    if (fits(mid, r)) hi = mid;
-    else lo = mid;
+    if (fits(mid, r)) {
+      hi = mid;
+      atHi = r;
+    } else {
+      lo = mid;
+    }
   }
-  return { ok: true, gas: hi };
+  return { ok: true, gas: hi, ...(atHi === undefined ? {} : { run: atHi }) };
 }
 
 async function estimate(
