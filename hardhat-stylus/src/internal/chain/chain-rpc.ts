@@ -50,6 +50,8 @@ export interface ConnectionConstants {
   chainId?: bigint;
   /** Automine as last read or set through evm_setAutomine (the hook sees every such request). */
   automine?: boolean;
+  /** EDR answers a send whose transaction failed with an error (the network's throwOnTransactionFailures). */
+  sendsThrowOnFailure?: boolean;
 }
 
 /** A block as eth_getBlockBy* returns it, reduced to what the plugin reads. */
@@ -136,8 +138,11 @@ export class ChainRpc {
     this.cache.latestBlock = headerOf(block);
     if (senderNonce !== undefined) this.cache.setNonce(changes.sender, senderNonce + 1n);
     if (changes.slots.length > 0) {
-      const receipt = await this.request<{ status?: Hex } | null>("eth_getTransactionReceipt", [hash]);
-      if (receipt?.status === "0x1") {
+      // A send EDR answered without an error succeeded when failures throw; otherwise the receipt says.
+      const succeeded =
+        this.#constants.sendsThrowOnFailure === true ||
+        (await this.request<{ status?: Hex } | null>("eth_getTransactionReceipt", [hash]))?.status === "0x1";
+      if (succeeded) {
         for (const { address, slot, value } of changes.slots) this.cache.setStorage(address, slot, value);
       }
     }

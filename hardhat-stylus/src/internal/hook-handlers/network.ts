@@ -103,10 +103,11 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   let internalId = 0;
   // Chain id and the like, cached per connection.
   const constants = new WeakMap<object, ConnectionConstants>();
-  const constantsOf = (connection: object): ConnectionConstants => {
+  const constantsOf = (connection: NetworkConnection<ChainType | string>): ConnectionConstants => {
     let c = constants.get(connection);
     if (c === undefined) {
-      c = {};
+      const config = connection.networkConfig;
+      c = { sendsThrowOnFailure: config.type === "edr-simulated" && config.throwOnTransactionFailures };
       constants.set(connection, c);
     }
     return c;
