@@ -158,7 +158,9 @@ export async function runInterpreted(
     let searched: InterpreterResult | undefined;
     if (gasLimit === undefined) {
       // A node-held sender without a gas limit: the estimate, as Hardhat fills it in for EVM targets.
-      const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP));
+      const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP), options.onlyIfEmulated);
+      // Pure EVM with all the gas there is: EDR estimates and mines it, as it does when no program is on the chain.
+      if (found.pureEvm === true) return undefined;
       gasLimit = found.ok ? found.gas : min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
       searched = found.ok ? found.run : undefined;
     }
@@ -220,6 +222,8 @@ interface Search {
   failure?: InterpreterResult;
   /** A successful run whose outcome is the one a run with `gas` has (made with it, or not sensitive to its limit). */
   run?: InterpreterResult;
+  /** Asked to stop there: the first run (with the cap) reached no program nor ArbOS precompile. */
+  pureEvm?: boolean;
 }
 
 /**
@@ -228,12 +232,13 @@ interface Search {
  * succeeds, else a binary search to within 1.5 %; `ok: false` with the failing run when the
  * transaction fails even with `cap`.
  */
-async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint): Promise<Search> {
+async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint, stopIfPureEvm = false): Promise<Search> {
   const run = async (gas: bigint): Promise<InterpreterResult> =>
     await runInInterpreter(prepared.env, messageOf(tx, prepared.from, gas > prepared.intrinsic ? gas - prepared.intrinsic : 0n));
   const fits = (gas: bigint, result: InterpreterResult): boolean =>
     result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to);
   const first = await run(cap);
+  if (stopIfPureEvm && !first.reachedEmulated) return { ok: first.success, gas: cap, pureEvm: true };
   if (!first.success) return { ok: false, gas: cap, failure: first };
   let lo = receiptGas(prepared, first) - 1n;
   let hi = cap;
