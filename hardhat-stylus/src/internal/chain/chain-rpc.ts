@@ -155,6 +155,20 @@ export class ChainRpc {
     return this.cache;
   }
 
+  /**
+   * Values at "latest" the cache holds and may serve without a request (undefined otherwise), for
+   * callers with a synchronous fast path; the async getters stay the reference.
+   */
+  peekLatest(kind: "code" | "balance" | "nonce", address: Address): Hex | bigint | undefined {
+    if (!this.cache.usable) return undefined;
+    return kind === "code" ? this.cache.getCode(address) : kind === "balance" ? this.cache.getBalance(address) : this.cache.getNonce(address);
+  }
+
+  /** A slot at "latest" the cache holds and may serve without a request (a 32-byte word), else undefined. */
+  peekLatestStorage(address: Address, slot: Hex): Hex | undefined {
+    return this.cache.usable ? this.cache.getStorage(address, slot) : undefined;
+  }
+
   async getCode(address: Address, tag: BlockTag): Promise<Hex> {
     if (tag !== "latest") return await this.request<Hex>("eth_getCode", [address, tag]);
     const cache = await this.#validated();

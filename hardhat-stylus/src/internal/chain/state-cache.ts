@@ -147,6 +147,11 @@ export class StateCache {
     this.#validatedThisRequest = true;
   }
 
+  /** True when cached entries may be used without `validate` first (nothing to check, or checked in this request). */
+  get usable(): boolean {
+    return !this.edrMinesOnItsOwn || this.#validatedThisRequest;
+  }
+
   getCode(address: string): Hex | undefined {
     return this.#code.get(address.toLowerCase());
   }
