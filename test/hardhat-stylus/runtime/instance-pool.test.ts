@@ -88,6 +88,21 @@ describe("hardhat-stylus instance pool", function () {
     release(module, outer!);
   });
 
+  it("uses an instance whose memory is too large to copy back for one frame only", async function () {
+    const big = await WebAssembly.compile(
+      instrumentForInk(
+        await watToWasm(`(module
+  (memory (export "memory") 17)
+  (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))`),
+      ),
+    );
+    const first = acquire(big, runHooks().hooks, live);
+    expect(first?.reusable).to.equal(false);
+    release(big, first!);
+    const second = acquire(big, runHooks().hooks, live);
+    expect(second!.instance).to.not.equal(first!.instance);
+  });
+
   it("refuses modules that import something the host does not provide (they instantiate the ordinary way)", async function () {
     const other = await WebAssembly.compile(
       instrumentForInk(

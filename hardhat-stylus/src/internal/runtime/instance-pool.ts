@@ -27,6 +27,8 @@ export interface PooledInstance {
   readonly globals: ReadonlyArray<readonly [WebAssembly.Global, number | bigint]>;
   /** The host functions the imports forward to (those of the run holding the instance). */
   hooks: HostHooks | undefined;
+  /** False for an instance whose memory is too large to copy back: used once, then dropped. */
+  readonly reusable: boolean;
 }
 
 /** Idle instances kept per module. */
@@ -35,6 +37,8 @@ const IDLE_PER_MODULE = 4;
 const MAX_POOLED_MEMORY_BYTES = 16 * 65_536;
 
 const idle = new WeakMap<WebAssembly.Module, PooledInstance[]>();
+/** Modules whose imports the pool cannot forward (they instantiate the ordinary way). */
+const unpoolable = new WeakSet<WebAssembly.Module>();
 
 function forwarder(holder: { hooks: HostHooks | undefined }, module: "vm_hooks" | "console", name: string): HostFunction {
   return (...args: never[]): unknown => {
@@ -47,22 +51,32 @@ function forwarder(holder: { hooks: HostHooks | undefined }, module: "vm_hooks" 
 /**
  * Instantiates `module` with imports that forward to the holder's hooks (the live imports as
  * JSPI-suspending ones). Undefined when the module cannot be pooled (an import the host does not
- * provide, a memory too large): the caller instantiates it the ordinary way.
+ * provide, no exported memory or entry point): the caller instantiates it the ordinary way, which
+ * reports the problem. An instance with a memory too large to copy back serves one frame.
  */
 function create(module: WebAssembly.Module, hooks: HostHooks, live: ReadonlySet<string>): PooledInstance | undefined {
   const imports: Record<string, Record<string, HostFunction | WebAssembly.Suspending>> = { vm_hooks: {}, console: {} };
   const holder: { hooks: HostHooks | undefined } = { hooks };
   for (const declared of WebAssembly.Module.imports(module)) {
-    if (declared.kind !== "function" || (declared.module !== "vm_hooks" && declared.module !== "console")) return undefined;
-    if (hooks[declared.module][declared.name] === undefined) return undefined;
+    if (
+      declared.kind !== "function" ||
+      (declared.module !== "vm_hooks" && declared.module !== "console") ||
+      hooks[declared.module][declared.name] === undefined
+    ) {
+      unpoolable.add(module);
+      return undefined;
+    }
     const forward = forwarder(holder, declared.module, declared.name);
     imports[declared.module]![declared.name] =
       declared.module === "vm_hooks" && live.has(declared.name) ? new WebAssembly.Suspending(forward) : forward;
   }
   const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
   const { memory, user_entrypoint: entry } = instance.exports;
-  if (!(memory instanceof WebAssembly.Memory) || typeof entry !== "function") return undefined;
-  if (memory.buffer.byteLength > MAX_POOLED_MEMORY_BYTES) return undefined;
+  if (!(memory instanceof WebAssembly.Memory) || typeof entry !== "function") {
+    unpoolable.add(module);
+    return undefined;
+  }
+  const reusable = memory.buffer.byteLength <= MAX_POOLED_MEMORY_BYTES;
   const globals: Array<readonly [WebAssembly.Global, number | bigint]> = [];
   for (const [name, value] of Object.entries(instance.exports)) {
     if (!(value instanceof WebAssembly.Global)) continue;
@@ -74,7 +88,8 @@ function create(module: WebAssembly.Module, hooks: HostHooks, live: ReadonlySet<
     instance,
     memory,
     entry: WebAssembly.promising(entry as (length: number) => unknown) as (length: number) => Promise<unknown>,
-    image: new Uint8Array(memory.buffer).slice(),
+    image: reusable ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0),
+    reusable,
     globals,
     get hooks() {
       return holder.hooks;
@@ -92,6 +107,7 @@ function create(module: WebAssembly.Module, hooks: HostHooks, live: ReadonlySet<
  * @throws what `new WebAssembly.Instance` throws (the caller reports it as the frame's failure).
  */
 export function acquire(module: WebAssembly.Module, hooks: HostHooks, live: ReadonlySet<string>): PooledInstance | undefined {
+  if (unpoolable.has(module)) return undefined;
   const reused = idle.get(module)?.pop();
   if (reused !== undefined) {
     reused.hooks = hooks;
@@ -103,6 +119,7 @@ export function acquire(module: WebAssembly.Module, hooks: HostHooks, live: Read
 /** Gives an instance back after its frame ended: reset and kept when its memory did not grow, else dropped. */
 export function release(module: WebAssembly.Module, pooled: PooledInstance): void {
   pooled.hooks = undefined;
+  if (!pooled.reusable) return;
   const buffer = pooled.memory.buffer;
   if (buffer.byteLength !== pooled.image.length) return;
   let list = idle.get(module);
