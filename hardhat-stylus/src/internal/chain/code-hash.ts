@@ -7,6 +7,26 @@ const MAX_ENTRIES = 256;
 const hashes = new Map<string, Hex>();
 const lowered = new Map<string, Hex>();
 
+const interned = new Map<string, Hex>();
+
+/**
+ * One string object per distinct (lowercase) code, so the maps keyed by code below find it by
+ * identity instead of comparing tens of kilobytes per lookup. The state cache interns what it keeps.
+ */
+export function internCode(code: Hex): Hex {
+  const lower = code.toLowerCase() as Hex;
+  if (lower.length < 1024) return lower;
+  const known = interned.get(lower);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_ENTRIES) {
+    const oldest = interned.keys().next().value;
+    if (oldest !== undefined) interned.delete(oldest);
+  }
+  interned.set(lower, lower);
+  lowered.set(lower, lower);
+  return lower;
+}
+
 /**
  * Lowercase form of hex code. Code strings come from the connection's state cache, the same string
  * object on every request, so a map keyed by the string answers without scanning tens of kilobytes.

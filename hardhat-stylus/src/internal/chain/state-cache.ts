@@ -17,6 +17,8 @@ import type { Address, Hex } from "viem";
 
 import type { BlockHeaderInfo } from "./chain-rpc.js";
 
+import { internCode } from "./code-hash.js";
+
 /**
  * Methods that never change the state a later request reads. A request with any other
  * method that reaches EDR empties the cache (unknown methods are treated as writes).
@@ -157,7 +159,7 @@ export class StateCache {
   }
 
   setCode(address: string, code: Hex): void {
-    this.#code.set(address.toLowerCase(), code.toLowerCase() as Hex);
+    this.#code.set(address.toLowerCase(), internCode(code));
   }
 
   getBalance(address: string): bigint | undefined {
