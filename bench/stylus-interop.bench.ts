@@ -14,9 +14,9 @@
 // bench/results/stylus-interop.json.
 //
 // Run: `npx hardhat build`, then `node --import tsx bench/stylus-interop.bench.ts`
-// Bounded: BENCH_TXS (default 120) transactions and BENCH_CALLS (default 300)
+// Bounded: BENCH_TXS (default 500) transactions and BENCH_CALLS (default 2500)
 // calls per case, each phase capped at BENCH_PHASE_SECONDS (default 30);
-// BENCH_ROUNDS (default 3) alternating rounds, median reported (bench-rounds.ts).
+// BENCH_ROUNDS (default 5) alternating rounds, median reported (bench-rounds.ts).
 import { network } from "hardhat";
 import { bytesToHex, encodeFunctionData, type Address, type Hex } from "viem";
 
@@ -26,7 +26,7 @@ import { watToWasm } from "../test/hardhat-stylus/helpers/wat.js";
 
 import { alternateRounds, benchLimits, median, ratioOf, writeResult, type BenchCase, type Ratio } from "./bench-rounds.js";
 
-const limits = benchLimits({ transactions: 120, calls: 300, phaseSeconds: 30, rounds: 3 });
+const limits = benchLimits({ transactions: 500, calls: 2500, phaseSeconds: 30, rounds: 5 });
 
 const connection = await network.create();
 const pub = await connection.viem.getPublicClient();

@@ -6,9 +6,9 @@
 //
 // Run: `npx hardhat build` (the EVM twin), then
 //      `node --import tsx bench/stylus-vs-evm.bench.ts`
-// Bounded: BENCH_TXS (default 300) transactions and BENCH_CALLS (default 1000)
+// Bounded: BENCH_TXS (default 1000) transactions and BENCH_CALLS (default 5000)
 // calls per contract, each phase capped at BENCH_PHASE_SECONDS (default 60).
-// The two contracts are measured in BENCH_ROUNDS (default 3) alternating
+// The two contracts are measured in BENCH_ROUNDS (default 5) alternating
 // rounds and the median round is reported (bench-rounds.ts), so load from
 // other processes on a shared machine hits both sides alike.
 import { network } from "hardhat";
@@ -19,7 +19,8 @@ import { loadMvpDeployedCode } from "../test/hardhat-stylus/helpers/mvp-artifact
 
 import { alternateRounds, benchLimits, median, ratioOf, writeResult, type BenchCase } from "./bench-rounds.js";
 
-const limits = benchLimits({ transactions: 300, calls: 1000, phaseSeconds: 60, rounds: 3 });
+// Enough calls that the JIT has warmed both sides up (short runs measure mostly compilation).
+const limits = benchLimits({ transactions: 1000, calls: 5000, phaseSeconds: 60, rounds: 5 });
 const DEVICE = keccak256(toHex("bench-device"));
 
 const connection = await network.create();
