@@ -1,14 +1,17 @@
 // The instance pool of live frames (runtime/instance-pool.ts): a reused
 // instance must behave exactly like a fresh one (memory as instantiation left
-// it, mutable globals at their initial values), an instance whose memory grew
-// is never reused, and instances in use are never handed out twice.
+// it, mutable globals at their initial values, a host env with nothing of the
+// last frame), an instance whose memory grew is never reused, and instances
+// in use are never handed out twice.
 import { expect } from "chai";
 
-import type { HostHooks } from "../../../hardhat-stylus/src/internal/runtime/host-env.js";
+import type { ExecutionShared, InkMeter } from "../../../hardhat-stylus/src/internal/runtime/host-env.js";
 
 import { acquire, release } from "../../../hardhat-stylus/src/internal/runtime/instance-pool.js";
 import { INK_LEFT_EXPORT, instrumentForInk } from "../../../hardhat-stylus/src/internal/runtime/instrument.js";
 import { watToWasm } from "../helpers/wat.js";
+
+import { defaultContext, FakeChain } from "./helpers.js";
 
 // Each run bumps a mutable global and a data byte (initially 5), writes both as its result and,
 // when called with a non-zero length, grows memory by a page.
@@ -28,45 +31,58 @@ const LEAKY_WAT = `(module
 
 describe("hardhat-stylus instance pool", function () {
   let module: WebAssembly.Module;
-  const live = new Set<string>();
 
   before(async function () {
     module = await WebAssembly.compile(instrumentForInk(await watToWasm(LEAKY_WAT)));
   });
 
-  /** Hooks of one run: write_result copies the program's output out of memory. */
-  function runHooks(): { hooks: HostHooks; output: () => number[]; bind: (memory: WebAssembly.Memory) => void } {
-    let memory: WebAssembly.Memory | undefined;
-    let out: number[] = [];
-    const hooks: HostHooks = {
-      vm_hooks: {
-        write_result: ((ptr: number, len: number) => {
-          out = [...new Uint8Array(memory!.buffer, ptr, len)];
-        }) as never,
+  /** What one live frame shares with its host functions (no chain reads in these programs). */
+  function frame(): { shared: ExecutionShared; meter: InkMeter } {
+    let ink = 10_000_000_000n;
+    const meter: InkMeter = {
+      get: () => ink,
+      set: (value) => {
+        ink = value;
       },
-      console: {},
+      exhaust: () => {
+        ink = 0n;
+      },
     };
-    return { hooks, output: () => out, bind: (m) => (memory = m) };
+    const shared: ExecutionShared = {
+      context: defaultContext(),
+      chain: new FakeChain(),
+      mode: "transaction",
+      cache: new Map(),
+      inkPrice: 10_000n,
+      logger: undefined,
+      footprint: 0,
+      live: { peek: () => undefined, store: () => {} },
+    };
+    return { shared, meter };
   }
 
-  async function run(length: number): Promise<{ output: number[]; instance: WebAssembly.Instance }> {
-    const { hooks, output, bind } = runHooks();
-    const pooled = acquire(module, hooks, live);
+  async function run(length: number): Promise<{ output: number[]; hostCalls: string[]; instance: WebAssembly.Instance }> {
+    const { shared, meter } = frame();
+    const pooled = acquire(module, shared, meter);
     if (pooled === undefined) throw new Error("module not poolable");
-    bind(pooled.memory);
+    pooled.env.memory = pooled.memory;
     (pooled.instance.exports[INK_LEFT_EXPORT] as WebAssembly.Global).value = 10_000_000n;
     await pooled.entry(length);
-    const result = { output: output(), instance: pooled.instance };
+    const result = { output: [...pooled.env.outs], hostCalls: pooled.env.hostCalls, instance: pooled.instance };
     release(module, pooled);
     return result;
   }
 
-  it("resets a reused instance's memory and mutable globals to what a fresh instance has", async function () {
+  it("resets a reused instance's memory, mutable globals and host env to what a fresh instance has", async function () {
     const first = await run(0);
     const second = await run(0);
     expect(second.instance).to.equal(first.instance, "the second run should reuse the instance");
     expect(first.output).to.deep.equal([1, 6]);
     expect(second.output).to.deep.equal([1, 6]);
+    expect(second.hostCalls).to.deep.equal(["write_result"]);
+    // The first frame's result keeps its own list.
+    expect(first.hostCalls).to.deep.equal(["write_result"]);
+    expect(second.hostCalls).to.not.equal(first.hostCalls);
   });
 
   it("drops an instance whose memory grew, so the next run starts with the declared memory", async function () {
@@ -79,11 +95,12 @@ describe("hardhat-stylus instance pool", function () {
   });
 
   it("never hands out an instance that is in use (a program re-entered by a nested frame)", async function () {
-    const outer = acquire(module, runHooks().hooks, live);
-    const inner = acquire(module, runHooks().hooks, live);
-    expect(outer).to.not.equal(undefined);
-    expect(inner).to.not.equal(undefined);
+    const a = frame();
+    const b = frame();
+    const outer = acquire(module, a.shared, a.meter);
+    const inner = acquire(module, b.shared, b.meter);
     expect(inner!.instance).to.not.equal(outer!.instance);
+    expect(inner!.env).to.not.equal(outer!.env);
     release(module, inner!);
     release(module, outer!);
   });
@@ -96,14 +113,16 @@ describe("hardhat-stylus instance pool", function () {
   (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))`),
       ),
     );
-    const first = acquire(big, runHooks().hooks, live);
+    const a = frame();
+    const first = acquire(big, a.shared, a.meter);
     expect(first?.reusable).to.equal(false);
     release(big, first!);
-    const second = acquire(big, runHooks().hooks, live);
+    const b = frame();
+    const second = acquire(big, b.shared, b.meter);
     expect(second!.instance).to.not.equal(first!.instance);
   });
 
-  it("refuses modules that import something the host does not provide (they instantiate the ordinary way)", async function () {
+  it("fails to instantiate a module importing something the host does not provide, as without the pool", async function () {
     const other = await WebAssembly.compile(
       instrumentForInk(
         await watToWasm(`(module
@@ -112,6 +131,7 @@ describe("hardhat-stylus instance pool", function () {
   (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))`),
       ),
     );
-    expect(acquire(other, runHooks().hooks, live)).to.equal(undefined);
+    const a = frame();
+    expect(() => acquire(other, a.shared, a.meter)).to.throw(WebAssembly.LinkError);
   });
 });

@@ -9,7 +9,7 @@
 // runs is at most the number of distinct cold reads, and usually the depth of
 // the chain of reads that depend on each other.
 import { keccak256, toHex } from "./bytes.js";
-import { type ExecutionShared, HostEnv, type InkMeter, LIVE_IMPORTS, type LiveChain } from "./host-env.js";
+import { type ExecutionShared, HostEnv, type InkMeter, type LiveChain } from "./host-env.js";
 import { entrypointBytes, returnedBytes } from "./hostio-trace-format.js";
 import { acquire, release, type PooledInstance } from "./instance-pool.js";
 import { INK_LEFT_EXPORT, INK_STATUS_EXPORT, instrumentForInk } from "./instrument.js";
@@ -159,27 +159,40 @@ type Prepared =
   | { ready: true; env: HostEnv; meter: SwitchableMeter; entry: (len: number) => unknown; pooled?: PooledInstance }
   | { ready: false; outcome: RunOutcome; pooled?: PooledInstance };
 
-const LIVE_IMPORT_SET: ReadonlySet<string> = new Set(LIVE_IMPORTS);
+
 
 /** Instantiates the module and charges startup (init gas, memory footprint). */
 function prepare(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): Prepared {
   const meter = new SwitchableMeter(startInk);
-  const env = new HostEnv(shared, meter);
-  const fail = (kind: ExecutionErrorKind, message: string): Prepared => ({
-    ready: false,
-    outcome: { type: "error", env, meter, kind, message, output: new Uint8Array(0) },
-  });
   // Synchronous instantiation: the module is compiled already, and small programs instantiate fastest this way.
-  // Live frames take a pooled instance (runtime/instance-pool.ts) when the module allows it.
+  // Live frames take a pooled instance with its env (runtime/instance-pool.ts).
+  let env: HostEnv | undefined;
   let instance: WebAssembly.Instance;
   let pooled: PooledInstance | undefined;
   try {
-    pooled = shared.live === undefined ? undefined : acquire(params.module, env.hooks(), LIVE_IMPORT_SET);
+    pooled = shared.live === undefined ? undefined : acquire(params.module, shared, meter);
+    env = pooled?.env ?? new HostEnv(shared, meter);
     instance = pooled?.instance ?? new WebAssembly.Instance(params.module, env.imports());
   } catch (error) {
-    if (error instanceof NeedReadSignal) return { ready: false, outcome: { type: "need", env, signal: error } };
-    return fail("trap", `instantiation failed: ${error instanceof Error ? error.message : String(error)}`);
+    const failed = env ?? new HostEnv(shared, meter);
+    if (error instanceof NeedReadSignal) return { ready: false, outcome: { type: "need", env: failed, signal: error } };
+    return {
+      ready: false,
+      outcome: {
+        type: "error",
+        env: failed,
+        meter,
+        kind: "trap",
+        message: `instantiation failed: ${error instanceof Error ? error.message : String(error)}`,
+        output: new Uint8Array(0),
+      },
+    };
   }
+  const runEnv = env;
+  const fail = (kind: ExecutionErrorKind, message: string): Prepared => ({
+    ready: false,
+    outcome: { type: "error", env: runEnv, meter, kind, message, output: new Uint8Array(0) },
+  });
   const failPooled = (kind: ExecutionErrorKind, message: string): Prepared => ({ ...fail(kind, message), ...(pooled === undefined ? {} : { pooled }) });
   const exports = instance.exports;
   const memory = exports.memory;

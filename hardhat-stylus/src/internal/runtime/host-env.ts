@@ -120,42 +120,75 @@ export type InkCharge = (name: keyof typeof BASE_INK) => void;
 
 /** Per-run state and the host functions. */
 export class HostEnv {
-  readonly shared: ExecutionShared;
-  readonly meter: InkMeter;
+  // Every per-run field is (re)initialised by #init: a pooled instance reuses its HostEnv (and the
+  // host functions bound to it) for the next frame through `reset`.
+  shared!: ExecutionShared;
+  meter!: InkMeter;
   memory: WebAssembly.Memory | undefined;
-  outs: Uint8Array = new Uint8Array(0);
-  readonly hostCalls: string[] = [];
-  readonly logs: LogEntry[] = [];
+  outs!: Uint8Array;
+  hostCalls!: string[];
+  logs!: LogEntry[];
   /** Flushed writes of this run: slot -> value (first-flush order). */
-  readonly committed = new Map<Hex, Hex>();
-  gasRefund = 0n;
+  committed!: Map<Hex, Hex>;
+  gasRefund!: bigint;
   /** Chain reads this run needed and did not find in the cache (key -> fetch). */
-  readonly missing = new Map<string, () => Promise<unknown>>();
+  missing!: Map<string, () => Promise<unknown>>;
   /** Set after the first miss: the run goes on with placeholders only to discover more misses. */
-  speculative = false;
+  speculative!: boolean;
   /** Live mode: values fetched for the host call being retried (consumed once). */
-  readonly #fetched = new Map<string, unknown>();
+  #fetched!: Map<string, unknown>;
   /** While a recorded host call runs: the memory it read and wrote. */
   #captured: { args: Uint8Array[]; outs: Uint8Array[] } | undefined;
   /** Live mode: every value one host call has read, so a retry sees the same inputs (a nested frame may change state). */
-  readonly #sticky = new Map<string, unknown>();
+  #sticky!: Map<string, unknown>;
   // State the host-function families (hostio-*.ts) share; not used outside runtime/.
   /** The program's storage cache (Nitro's StorageCache): slot -> value and the value the chain holds. */
-  readonly storageCache = new Map<Hex, CacheWord>();
-  cacheReads = 0;
-  cacheWrites = 0;
-  readonly transient = new Map<Hex, Hex>();
+  storageCache!: Map<Hex, CacheWord>;
+  cacheReads!: number;
+  cacheWrites!: number;
+  transient!: Map<Hex, Hex>;
   /** Return data of the last call out or failed creation. */
-  returnData: Uint8Array = new Uint8Array(0);
-  readonly warmSlots = new Set<Hex>();
-  readonly warmAddresses = new Set<Hex>();
+  returnData!: Uint8Array;
+  warmSlots!: Set<Hex>;
+  warmAddresses!: Set<Hex>;
   lastCode: { address: Hex; code: Uint8Array } | undefined;
-  pagesOpen: number;
-  pagesEver: number;
+  pagesOpen!: number;
+  pagesEver!: number;
 
   constructor(shared: ExecutionShared, meter: InkMeter) {
+    this.#init(shared, meter);
+  }
+
+  /**
+   * Readies the env for another frame of the same pooled instance: nothing of the last run stays
+   * (results handed out keep their own arrays). The host functions read `shared` per call.
+   */
+  reset(shared: ExecutionShared, meter: InkMeter): void {
+    this.#init(shared, meter);
+  }
+
+  #init(shared: ExecutionShared, meter: InkMeter): void {
     this.shared = shared;
     this.meter = meter;
+    this.memory = undefined;
+    this.outs = new Uint8Array(0);
+    this.hostCalls = [];
+    this.logs = [];
+    this.committed = new Map();
+    this.gasRefund = 0n;
+    this.missing = new Map();
+    this.speculative = false;
+    this.#fetched = new Map();
+    this.#captured = undefined;
+    this.#sticky = new Map();
+    this.storageCache = new Map();
+    this.cacheReads = 0;
+    this.cacheWrites = 0;
+    this.transient = new Map();
+    this.returnData = new Uint8Array(0);
+    this.warmSlots = new Set();
+    this.warmAddresses = new Set();
+    this.lastCode = undefined;
     const ctx = shared.context;
     for (const a of [ctx.address, ctx.sender, ctx.origin, ...(ctx.warmAddresses ?? [])]) {
       this.warmAddresses.add(a.toLowerCase() as Hex);
