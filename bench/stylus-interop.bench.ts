@@ -14,12 +14,9 @@
 // bench/results/stylus-interop.json.
 //
 // Run: `npx hardhat build`, then `node --import tsx bench/stylus-interop.bench.ts`
-// Bounded: BENCH_TXS (default 120) transactions and BENCH_CALLS (default 300)
+// Bounded: BENCH_TXS (default 500) transactions and BENCH_CALLS (default 2500)
 // calls per case, each phase capped at BENCH_PHASE_SECONDS (default 30);
-// BENCH_ROUNDS (default 3) alternating rounds, median reported.
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
-
+// BENCH_ROUNDS (default 5) alternating rounds, median reported (bench-rounds.ts).
 import { network } from "hardhat";
 import { bytesToHex, encodeFunctionData, type Address, type Hex } from "viem";
 
@@ -27,22 +24,9 @@ import { buildStylusInitCode, compressStylusProgram } from "../hardhat-stylus/sr
 import { RELAY, relayInput, relayWat } from "../test/fixtures/stylus-programs/interop/relay.js";
 import { watToWasm } from "../test/hardhat-stylus/helpers/wat.js";
 
-const TXS = Number(process.env.BENCH_TXS ?? 120);
-const CALLS = Number(process.env.BENCH_CALLS ?? 300);
-const PHASE_MS = Number(process.env.BENCH_PHASE_SECONDS ?? 30) * 1000;
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+import { alternateRounds, benchLimits, median, ratioOf, writeResult, type BenchCase, type Ratio } from "./bench-rounds.js";
 
-interface Phase {
-  count: number;
-  seconds: number;
-  perSecond: number;
-}
-
-interface CaseResult {
-  transactions: Phase;
-  calls: Phase;
-  averageGasUsed: number;
-}
+const limits = benchLimits({ transactions: 500, calls: 2500, phaseSeconds: 30, rounds: 5 });
 
 const connection = await network.create();
 const pub = await connection.viem.getPublicClient();
@@ -85,46 +69,22 @@ const cases: Record<string, Target> = {
   "EVM -> Stylus": { to: probeA.address, data: forward(relayB, relayInput(RELAY.bump)) },
 };
 
-async function measure(target: Target): Promise<CaseResult> {
+/** One transaction (waited for) and one eth_call of the same call per iteration. */
+function benchCase(target: Target): BenchCase {
   const w = target.client === "plain" ? plainWallet! : wallet!;
   const p = target.client === "plain" ? plainPub : pub;
   const tx = { to: target.to, data: target.data };
-  const perRound = Math.ceil(TXS / ROUNDS);
-  const callsPerRound = Math.ceil(CALLS / ROUNDS);
-  let gas = 0n;
-  let sent = 0;
-  const txStart = performance.now();
-  while (sent < perRound && performance.now() - txStart < PHASE_MS / ROUNDS) {
-    const hash = await w.sendTransaction(tx);
-    const receipt = await p.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`transaction ${hash} failed`);
-    gas += receipt.gasUsed;
-    sent++;
-  }
-  const txSeconds = (performance.now() - txStart) / 1000;
-  let calls = 0;
-  const callStart = performance.now();
-  while (calls < callsPerRound && performance.now() - callStart < PHASE_MS / ROUNDS) {
-    await p.call(tx);
-    calls++;
-  }
-  const callSeconds = (performance.now() - callStart) / 1000;
   return {
-    transactions: { count: sent, seconds: round(txSeconds), perSecond: round(sent / txSeconds) },
-    calls: { count: calls, seconds: round(callSeconds), perSecond: round(calls / callSeconds) },
-    averageGasUsed: sent === 0 ? 0 : Number(gas / BigInt(sent)),
+    transaction: async () => {
+      const hash = await w.sendTransaction(tx);
+      const receipt = await p.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} failed`);
+      return receipt.gasUsed;
+    },
+    call: async () => {
+      await p.call(tx);
+    },
   };
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-function median(results: CaseResult[]): CaseResult {
-  const pick = (key: (r: CaseResult) => number): CaseResult => [...results].sort((a, b) => key(a) - key(b))[Math.floor(results.length / 2)]!;
-  const tx = pick((r) => r.transactions.perSecond);
-  const calls = pick((r) => r.calls.perSecond);
-  return { transactions: tx.transactions, calls: calls.calls, averageGasUsed: tx.averageGasUsed };
 }
 
 // Warm-up: module compilation and caches outside the measured phases.
@@ -134,20 +94,16 @@ for (const target of Object.values(cases)) {
   await p.waitForTransactionReceipt({ hash: await w.sendTransaction({ to: target.to, data: target.data }) });
 }
 
-const rounds: Record<string, CaseResult[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
-for (let r = 0; r < ROUNDS; r++) {
-  for (const [name, target] of Object.entries(cases)) rounds[name]!.push(await measure(target));
-}
+const rounds = await alternateRounds(
+  limits,
+  Object.fromEntries(Object.entries(cases).map(([name, target]) => [name, benchCase(target)])),
+);
 const medians = Object.fromEntries(Object.entries(rounds).map(([name, list]) => [name, median(list)]));
 const baseline = medians["EVM -> EVM (baseline, no programs on the chain)"]!;
 const table: Record<string, Record<string, number>> = {};
-const ratios: Record<string, { transactionsPerSecond: number; callsPerSecond: number; gasUsed: number }> = {};
+const ratios: Record<string, Ratio> = {};
 for (const [name, result] of Object.entries(medians)) {
-  const ratio = {
-    transactionsPerSecond: round(result.transactions.perSecond / baseline.transactions.perSecond),
-    callsPerSecond: round(result.calls.perSecond / baseline.calls.perSecond),
-    gasUsed: round(result.averageGasUsed / baseline.averageGasUsed),
-  };
+  const ratio = ratioOf(result, baseline);
   ratios[name] = ratio;
   table[name] = {
     "tx/s": result.transactions.perSecond,
@@ -160,20 +116,16 @@ for (const [name, result] of Object.entries(medians)) {
 
 console.log("Cross-contract calls, in-process network (hardhat-stylus combined interpreter vs EVM-only)");
 console.table(table);
-const result = {
+writeResult("stylus-interop", {
   benchmark: "stylus-interop",
   date: new Date().toISOString(),
   node: process.version,
   workload: "caller -> callee that bumps a counter (SSTORE + LOG): one transaction (automine) and one eth_call per iteration",
-  limits: { transactions: TXS, calls: CALLS, phaseSeconds: PHASE_MS / 1000, rounds: ROUNDS },
+  limits: { transactions: limits.transactions, calls: limits.calls, phaseSeconds: limits.phaseSeconds, rounds: limits.rounds },
   reported: "median round of each case (rounds alternate the cases); ratios against EVM -> EVM on a network without programs",
   cases: medians,
   ratios,
   rounds,
-};
-const out = path.resolve(import.meta.dirname, "results/stylus-interop.json");
-mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`written ${path.relative(process.cwd(), out)}`);
+});
 await connection.close();
 await plain.close();

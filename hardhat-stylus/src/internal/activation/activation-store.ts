@@ -28,8 +28,18 @@ export interface ActivationRecord {
 
 /** Storage slot of the record of `codehash`: keccak256(abi.encode(codehash, 0)), like a Solidity mapping at slot 0. */
 export function activationSlot(codehash: Hex): Hex {
-  return keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [codehash, 0n]));
+  const key = codehash.toLowerCase();
+  let slot = activationSlots.get(key);
+  if (slot === undefined) {
+    slot = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [codehash, 0n]));
+    if (activationSlots.size >= 1024) activationSlots.clear();
+    activationSlots.set(key, slot);
+  }
+  return slot;
 }
+
+/** Slots computed already, by lowercase code hash (every call to a program needs its record). */
+const activationSlots = new Map<string, Hex>();
 
 /** Packs a record: version (16 bits) | activatedAt (64) | asmSize (32) | footprint (16) | initGas (32). */
 export function encodeActivationRecord(record: ActivationRecord): Hex {

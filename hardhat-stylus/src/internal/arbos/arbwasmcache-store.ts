@@ -19,8 +19,18 @@ const slotHex = (n: bigint): Hex => numberToHex(n % (1n << 256n), { size: 32 });
 const word = (n: bigint): Hex => numberToHex(n, { size: 32 });
 
 export function cacheSlot(codehash: Hex): Hex {
-  return keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [codehash, 0n]));
+  const key = codehash.toLowerCase();
+  let slot = cacheSlots.get(key);
+  if (slot === undefined) {
+    slot = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [codehash, 0n]));
+    if (cacheSlots.size >= 1024) cacheSlots.clear();
+    cacheSlots.set(key, slot);
+  }
+  return slot;
 }
+
+/** Slots computed already, by lowercase code hash (every call to a program reads its entry). */
+const cacheSlots = new Map<string, Hex>();
 
 export interface CacheEntry {
   cached: boolean;

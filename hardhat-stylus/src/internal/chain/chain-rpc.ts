@@ -1,7 +1,11 @@
 // Typed access to the chain below the plugin: every method sends a JSON-RPC
 // request through the hook chain's `next`, so it reaches EDR (and, on a
-// fork, EDR's lazy remote reads) exactly like any other request.
+// fork, EDR's lazy remote reads) exactly like any other request. Reads at
+// "latest" are answered from the connection's StateCache when it holds the
+// value; every request that may change state updates or empties it.
 import type { Address, Hex } from "viem";
+
+import { READ_ONLY_METHODS, StateCache, storageWord, type MinedChanges } from "./state-cache.js";
 
 /** Sends one JSON-RPC request below the plugin and resolves with its result (rejects on JSON-RPC errors). */
 export type SendBelow = (method: string, params: unknown[]) => Promise<unknown>;
@@ -46,35 +50,156 @@ export interface ConnectionConstants {
   chainId?: bigint;
   /** Automine as last read or set through evm_setAutomine (the hook sees every such request). */
   automine?: boolean;
+  /** EDR answers a send whose transaction failed with an error (the network's throwOnTransactionFailures). */
+  sendsThrowOnFailure?: boolean;
 }
+
+/** A block as eth_getBlockBy* returns it, reduced to what the plugin reads. */
+interface RawBlock {
+  number: Hex | null;
+  timestamp: Hex;
+  baseFeePerGas?: Hex;
+  gasLimit: Hex;
+  miner: Address;
+  transactions?: unknown[];
+}
+
+function headerOf(raw: RawBlock): BlockHeaderInfo {
+  return {
+    number: BigInt(raw.number ?? "0x0"),
+    timestamp: BigInt(raw.timestamp),
+    baseFeePerGas: BigInt(raw.baseFeePerGas ?? "0x0"),
+    gasLimit: BigInt(raw.gasLimit),
+    coinbase: raw.miner,
+  };
+}
+
+/** Methods that send a transaction (EDR mines it with automine). */
+const SEND_METHODS = new Set(["eth_sendTransaction", "eth_sendRawTransaction"]);
 
 export class ChainRpc {
   readonly #send: SendBelow;
   readonly #constants: ConnectionConstants;
+  /** The connection's cache of state at "latest" (a throwaway one when none is given). */
+  readonly cache: StateCache;
+  /** Set by `sendMined`: the changes of the send in flight are known, forget only those. */
+  #minedChanges: MinedChanges | undefined;
 
-  constructor(send: SendBelow, constants: ConnectionConstants = {}) {
+  constructor(send: SendBelow, constants: ConnectionConstants = {}, cache: StateCache = new StateCache()) {
     this.#send = send;
     this.#constants = constants;
+    this.cache = cache;
   }
 
   async request<T>(method: string, params: unknown[] = []): Promise<T> {
-    return (await this.#send(method, params)) as T;
+    if (READ_ONLY_METHODS.has(method)) return (await this.#send(method, params)) as T;
+    let tracked = false;
+    try {
+      const result = (await this.#send(method, params)) as T;
+      tracked = this.cache.noteWrite(method, params);
+      return result;
+    } finally {
+      if (!tracked) {
+        const mined = SEND_METHODS.has(method) ? this.#minedChanges : undefined;
+        if (mined !== undefined) this.cache.forgetMined(mined);
+        else this.cache.clear();
+      }
+    }
+  }
+
+  /**
+   * Sends a transaction through `send` (which calls `request`) when the caller knows every
+   * account and slot mining it can change: the cache forgets only those. When the latest block
+   * then holds exactly this transaction, the cache learns the new header, the sender's next nonce
+   * and, if the receipt says it succeeded, the values of the slots it wrote; when EDR mined
+   * anything else with it (or the send failed), the cache forgets everything.
+   */
+  async sendMined(changes: MinedChanges, send: () => Promise<Hex>): Promise<Hex> {
+    const senderNonce = this.cache.getNonce(changes.sender);
+    this.#minedChanges = changes;
+    let hash: Hex;
+    try {
+      hash = await send();
+    } catch (error) {
+      // Mined or not, the block is not checked: forget everything.
+      this.cache.clear();
+      throw error;
+    } finally {
+      this.#minedChanges = undefined;
+    }
+    const block = await this.request<RawBlock | null>("eth_getBlockByNumber", ["latest", false]);
+    const only = block?.transactions;
+    if (block === null || only?.length !== 1 || typeof only[0] !== "string" || only[0].toLowerCase() !== hash.toLowerCase()) {
+      this.cache.clear();
+      return hash;
+    }
+    // The block mined this transaction alone: besides the known changes, only the coinbase's fee.
+    this.cache.forgetMined({ sender: changes.sender, accounts: [block.miner], slots: [] });
+    this.cache.latestBlock = headerOf(block);
+    if (senderNonce !== undefined) this.cache.setNonce(changes.sender, senderNonce + 1n);
+    if (changes.slots.length > 0) {
+      // A send EDR answered without an error succeeded when failures throw; otherwise the receipt says.
+      const succeeded =
+        this.#constants.sendsThrowOnFailure === true ||
+        (await this.request<{ status?: Hex } | null>("eth_getTransactionReceipt", [hash]))?.status === "0x1";
+      if (succeeded) {
+        for (const { address, slot, value } of changes.slots) this.cache.setStorage(address, slot, value);
+      }
+    }
+    return hash;
+  }
+
+  /**
+   * Values at "latest" the cache holds and may serve without a request (undefined otherwise), for
+   * callers with a synchronous fast path; the async getters stay the reference.
+   */
+  peekLatest(kind: "code" | "balance" | "nonce", address: Address): Hex | bigint | undefined {
+    return kind === "code" ? this.cache.getCode(address) : kind === "balance" ? this.cache.getBalance(address) : this.cache.getNonce(address);
+  }
+
+  /** A slot at "latest" the cache holds and may serve without a request (a 32-byte word), else undefined. */
+  peekLatestStorage(address: Address, slot: Hex): Hex | undefined {
+    return this.cache.getStorage(address, slot);
   }
 
   async getCode(address: Address, tag: BlockTag): Promise<Hex> {
-    return await this.request<Hex>("eth_getCode", [address, tag]);
+    if (tag !== "latest") return await this.request<Hex>("eth_getCode", [address, tag]);
+    const cache = this.cache;
+    const known = cache.getCode(address);
+    if (known !== undefined) return known;
+    const code = await this.request<Hex>("eth_getCode", [address, tag]);
+    cache.setCode(address, code);
+    return cache.getCode(address) as Hex;
   }
 
   async getStorageAt(address: Address, slot: Hex, tag: BlockTag): Promise<Hex> {
-    return await this.request<Hex>("eth_getStorageAt", [address, slot, tag]);
+    if (tag !== "latest") return await this.request<Hex>("eth_getStorageAt", [address, slot, tag]);
+    const cache = this.cache;
+    const known = cache.getStorage(address, slot);
+    if (known !== undefined) return known;
+    const value = storageWord(await this.request<Hex>("eth_getStorageAt", [address, slot, tag]));
+    cache.setStorage(address, slot, value);
+    return value;
   }
 
   async getBalance(address: Address, tag: BlockTag): Promise<bigint> {
-    return BigInt(await this.request<Hex>("eth_getBalance", [address, tag]));
+    if (tag !== "latest") return BigInt(await this.request<Hex>("eth_getBalance", [address, tag]));
+    const cache = this.cache;
+    const known = cache.getBalance(address);
+    if (known !== undefined) return known;
+    const balance = BigInt(await this.request<Hex>("eth_getBalance", [address, tag]));
+    cache.setBalance(address, balance);
+    return balance;
   }
 
   async getTransactionCount(address: Address, tag: BlockTag): Promise<bigint> {
-    return BigInt(await this.request<Hex>("eth_getTransactionCount", [address, tag]));
+    if (tag !== "latest") return BigInt(await this.request<Hex>("eth_getTransactionCount", [address, tag]));
+    const cache = this.cache;
+    const known = cache.getNonce(address);
+    if (known !== undefined) return known;
+    const nonce = BigInt(await this.request<Hex>("eth_getTransactionCount", [address, tag]));
+    cache.setNonce(address, nonce);
+    return nonce;
   }
 
   async chainId(): Promise<bigint> {
@@ -87,27 +212,31 @@ export class ChainRpc {
     return this.#constants.automine;
   }
 
+  /** The latest block's number (from the cached header when there is one). */
   async blockNumber(): Promise<bigint> {
-    return BigInt(await this.request<Hex>("eth_blockNumber"));
+    return (await this.getBlock("latest")).number;
   }
 
   async getBlock(tag: BlockTag): Promise<BlockHeaderInfo> {
-    type RawBlock = { number: Hex | null; timestamp: Hex; baseFeePerGas?: Hex; gasLimit: Hex; miner: Address } | null;
+    if (tag !== "latest") return await this.#readBlock(tag);
+    const cache = this.cache;
+    const known = cache.latestBlock;
+    if (known !== undefined) return known;
+    const block = await this.#readBlock(tag);
+    cache.latestBlock = block;
+    return block;
+  }
+
+  async #readBlock(tag: BlockTag): Promise<BlockHeaderInfo> {
     const raw =
       typeof tag === "object" && "blockHash" in tag
-        ? await this.request<RawBlock>("eth_getBlockByHash", [tag.blockHash, false])
-        : await this.request<RawBlock>("eth_getBlockByNumber", [
+        ? await this.request<RawBlock | null>("eth_getBlockByHash", [tag.blockHash, false])
+        : await this.request<RawBlock | null>("eth_getBlockByNumber", [
             typeof tag === "object" ? tag.blockNumber : tag,
             false,
           ]);
     if (raw === null) throw new Error(`block ${JSON.stringify(tag)} not found`);
-    return {
-      number: BigInt(raw.number ?? "0x0"),
-      timestamp: BigInt(raw.timestamp),
-      baseFeePerGas: BigInt(raw.baseFeePerGas ?? "0x0"),
-      gasLimit: BigInt(raw.gasLimit),
-      coinbase: raw.miner,
-    };
+    return headerOf(raw);
   }
 
   async setCode(address: Address, code: Hex): Promise<void> {
@@ -126,8 +255,13 @@ export class ChainRpc {
     await this.request("hardhat_stopImpersonatingAccount", [address]);
   }
 
+  /** The node's accounts (they change only with a reset, which drops the cache). */
   async accounts(): Promise<Address[]> {
-    return await this.request<Address[]>("eth_accounts");
+    const known = this.cache.accounts;
+    if (known !== undefined) return known;
+    const accounts = await this.request<Address[]>("eth_accounts");
+    this.cache.accounts = accounts;
+    return accounts;
   }
 
   async sendTransaction(tx: RpcTransaction): Promise<Hex> {

@@ -46,6 +46,23 @@ export class ChainedStateView extends StateView {
     return this.#nonce.get(address.toLowerCase()) ?? (await super.getNonce(address));
   }
 
+  // The synchronous fast path of the interpreter's state manager: the block's own values first, too.
+  override peekCode(address: Address): Hex | undefined {
+    return this.#code.get(address.toLowerCase()) ?? super.peekCode(address);
+  }
+
+  override peekStorageAt(address: Address, slot: Hex): Hex | undefined {
+    return this.#storage.get(`${address.toLowerCase()}_${word(slot)}`) ?? super.peekStorageAt(address, slot);
+  }
+
+  override peekBalance(address: Address): bigint | undefined {
+    return this.#balance.get(address.toLowerCase()) ?? super.peekBalance(address);
+  }
+
+  override peekNonce(address: Address): bigint | undefined {
+    return this.#nonce.get(address.toLowerCase()) ?? super.peekNonce(address);
+  }
+
   override async getCodeHash(address: Address): Promise<Hex> {
     const code = await this.getCode(address);
     if (code !== "0x") return keccak256(code);

@@ -5,9 +5,48 @@ import { keccak256, type Hex } from "viem";
 
 const MAX_ENTRIES = 256;
 const hashes = new Map<string, Hex>();
+const lowered = new Map<string, Hex>();
+
+const interned = new Map<string, Hex>();
+
+/**
+ * One string object per distinct (lowercase) code, so the maps keyed by code below find it by
+ * identity instead of comparing tens of kilobytes per lookup. The state cache interns what it keeps.
+ */
+export function internCode(code: Hex): Hex {
+  const lower = code.toLowerCase() as Hex;
+  if (lower.length < 1024) return lower;
+  const known = interned.get(lower);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_ENTRIES) {
+    const oldest = interned.keys().next().value;
+    if (oldest !== undefined) interned.delete(oldest);
+  }
+  interned.set(lower, lower);
+  lowered.set(lower, lower);
+  return lower;
+}
+
+/**
+ * Lowercase form of hex code. Code strings come from the connection's state cache, the same string
+ * object on every request, so a map keyed by the string answers without scanning tens of kilobytes.
+ */
+export function lowerCodeHex(code: Hex): Hex {
+  if (code.length < 1024) return code.toLowerCase() as Hex;
+  let lower = lowered.get(code);
+  if (lower === undefined) {
+    lower = code.toLowerCase() as Hex;
+    if (lowered.size >= MAX_ENTRIES) {
+      const oldest = lowered.keys().next().value;
+      if (oldest !== undefined) lowered.delete(oldest);
+    }
+    lowered.set(code, lower);
+  }
+  return lower;
+}
 
 export function codeHashOf(code: Hex): Hex {
-  const key = code.toLowerCase();
+  const key = lowerCodeHex(code);
   let hash = hashes.get(key);
   if (hash === undefined) {
     hash = keccak256(code);

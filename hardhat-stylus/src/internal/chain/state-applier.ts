@@ -18,6 +18,7 @@ import { bytesToHex, hexToBytes, numberToHex, type Address, type Hex } from "vie
 import type { InterpreterResult } from "../execution/interpreter.js";
 
 import type { ChainRpc } from "./chain-rpc.js";
+import type { MinedChanges } from "./state-cache.js";
 
 import { EFFECTS_APPLIER_CODE, encodeEffects, type AppliedEffect } from "./effects-applier.js";
 import { assemble, type AsmItem } from "./evm-assembler.js";
@@ -219,12 +220,30 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   await rpc.setCode(to, bytesToHex(entry));
   let hash: Hex;
   try {
-    hash = await params.send();
+    hash = await rpc.sendMined(minedChanges(params), params.send);
   } finally {
     for (const [address, code] of originals) await rpc.setCode(address as Address, code);
   }
   if (result.success) await settleAccounts(params);
   return hash;
+}
+
+/**
+ * Accounts and slots mining the transaction may change (the state cache forgets exactly these): the
+ * sender, the target when it receives value, accounts whose balance, nonce or code the run changed
+ * (settleAccounts sets those), and the slots the appliers write. The appliers move no value.
+ */
+function minedChanges(params: StateApplication): MinedChanges {
+  const accounts = new Set<string>([params.from.toLowerCase()]);
+  if (params.value !== 0n) accounts.add(params.to.toLowerCase());
+  const slots: MinedChanges["slots"][number][] = [];
+  for (const account of params.result.accounts) {
+    if (account.balanceAfter !== account.balanceBefore || account.nonceAfter !== account.nonceBefore || account.code !== undefined) {
+      accounts.add(account.address.toLowerCase());
+    }
+    for (const { slot, value } of account.storage) slots.push({ address: account.address, slot, value });
+  }
+  return { sender: params.from, accounts: [...accounts] as Address[], slots };
 }
 
 /** Sets what no mined opcode changed: created code, balances moved inside the run, creators' nonces. */

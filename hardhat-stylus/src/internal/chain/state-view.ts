@@ -66,6 +66,34 @@ export class StateView {
     return nonce !== undefined ? BigInt(nonce) : await this.rpc.getTransactionCount(address, this.tag);
   }
 
+  /** The code if it is known without a request (an override, or cached at "latest"). */
+  peekCode(address: Address): Hex | undefined {
+    const code = this.#overrideOf(address)?.code;
+    if (code !== undefined) return code;
+    return this.tag === "latest" ? (this.rpc.peekLatest("code", address) as Hex | undefined) : undefined;
+  }
+
+  /** The balance if it is known without a request. */
+  peekBalance(address: Address): bigint | undefined {
+    const balance = this.#overrideOf(address)?.balance;
+    if (balance !== undefined) return BigInt(balance);
+    return this.tag === "latest" ? (this.rpc.peekLatest("balance", address) as bigint | undefined) : undefined;
+  }
+
+  /** The nonce if it is known without a request. */
+  peekNonce(address: Address): bigint | undefined {
+    const nonce = this.#overrideOf(address)?.nonce;
+    if (nonce !== undefined) return BigInt(nonce);
+    return this.tag === "latest" ? (this.rpc.peekLatest("nonce", address) as bigint | undefined) : undefined;
+  }
+
+  /** A slot (a 32-byte word) if it is known without a request. */
+  peekStorageAt(address: Address, slot: Hex): Hex | undefined {
+    const account = this.#overrideOf(address);
+    if (account?.state !== undefined || account?.stateDiff !== undefined) return undefined;
+    return this.tag === "latest" ? this.rpc.peekLatestStorage(address, slot) : undefined;
+  }
+
   /** EXTCODEHASH: 0 for an empty account (no code, nonce 0, balance 0), keccak(code) otherwise. */
   async getCodeHash(address: Address): Promise<Hex> {
     const code = await this.getCode(address);

@@ -10,7 +10,7 @@ import { SimpleStateManager } from "@ethereumjs/statemanager";
 import { Account, Address as EthAddress, bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { keccak256, type Address, type Hex } from "viem";
 
-import { codeHashOf } from "../chain/code-hash.js";
+import { codeHashOf, lowerCodeHex } from "../chain/code-hash.js";
 
 import type { StateView } from "../chain/state-view.js";
 
@@ -92,21 +92,45 @@ export class EdrStateManager extends SimpleStateManager {
   async #loadAccount(address: EthAddress): Promise<void> {
     const k = address.toString();
     if (this.#pristineAccounts.has(k)) return;
+    // Everything cached already (the usual case once a connection warmed up): no awaits.
+    const a = k as Address;
+    const balance = this.view.peekBalance(a);
+    const nonce = balance === undefined ? undefined : this.view.peekNonce(a);
+    const code = nonce === undefined ? undefined : this.#peekChainCode(a);
+    if (balance !== undefined && nonce !== undefined && code !== undefined) {
+      this.#settleAccount(k, balance, nonce, code);
+      return;
+    }
     await this.#once(`a:${k}`, async () => {
-      const a = k as Address;
       const [balance, nonce, code] = await Promise.all([this.view.getBalance(a), this.view.getNonce(a), this.#chainCode(a)]);
       if (this.#pristineAccounts.has(k)) return;
-      const exists = balance !== 0n || nonce !== 0n || code.length > 0;
-      const account = exists
-        ? new Account(nonce, balance, undefined, code.length > 0 ? hexToBytes(codeHashOf(this.codeHexOf(code))) : EMPTY_CODE_HASH)
-        : undefined;
-      this.#pristineAccounts.set(k, account);
-      this.#pristineCode.set(k, code);
-      for (const layer of this.accountStack) {
-        if (!layer.has(k as PrefixedHex)) layer.set(k as PrefixedHex, account === undefined ? undefined : copyAccount(account));
-      }
-      this.#seed(this.codeStack as Array<Map<string, Uint8Array>>, k, code);
+      this.#settleAccount(k, balance, nonce, code);
     });
+  }
+
+  /** Records an account as the chain holds it and seeds every journal layer that lacks it. */
+  #settleAccount(k: string, balance: bigint, nonce: bigint, code: Uint8Array): void {
+    const exists = balance !== 0n || nonce !== 0n || code.length > 0;
+    const account = exists
+      ? new Account(nonce, balance, undefined, code.length > 0 ? hexToBytes(codeHashOf(this.codeHexOf(code))) : EMPTY_CODE_HASH)
+      : undefined;
+    this.#pristineAccounts.set(k, account);
+    this.#pristineCode.set(k, code);
+    for (const layer of this.accountStack) {
+      if (!layer.has(k as PrefixedHex)) layer.set(k as PrefixedHex, account === undefined ? undefined : copyAccount(account));
+    }
+    this.#seed(this.codeStack as Array<Map<string, Uint8Array>>, k, code);
+  }
+
+  /** The code #chainCode would return, if it is known without a request. */
+  #peekChainCode(address: Address): Uint8Array | undefined {
+    const override = this.#codeOverride(address);
+    if (override !== undefined) return override;
+    const hex = this.#knownCode?.get(address.toLowerCase()) ?? this.view.peekCode(address);
+    if (hex === undefined) return undefined;
+    const code = codeBytes(hex);
+    this.#codeHex.set(code, lowerCodeHex(hex));
+    return code;
   }
 
   async #chainCode(address: Address): Promise<Uint8Array> {
@@ -114,7 +138,7 @@ export class EdrStateManager extends SimpleStateManager {
     if (override !== undefined) return override;
     const hex = this.#knownCode?.get(address.toLowerCase()) ?? (await this.view.getCode(address));
     const code = codeBytes(hex);
-    this.#codeHex.set(code, hex.toLowerCase() as Hex);
+    this.#codeHex.set(code, lowerCodeHex(hex));
     return code;
   }
 
@@ -167,6 +191,13 @@ export class EdrStateManager extends SimpleStateManager {
   async #loadSlot(address: EthAddress, slot: Uint8Array): Promise<void> {
     const k = key(address, slot);
     if (this.#pristineStorage.has(k)) return;
+    const known = this.view.peekStorageAt(address.toString() as Address, word(slot));
+    if (known !== undefined) {
+      const value = stripZeros(hexToBytes(known));
+      this.#pristineStorage.set(k, value);
+      this.#seed(this.storageStack, k, value);
+      return;
+    }
     await this.#once(`s:${k}`, async () => {
       const value = stripZeros(hexToBytes(await this.view.getStorageAt(address.toString() as Address, word(slot))));
       if (this.#pristineStorage.has(k)) return;
@@ -258,7 +289,7 @@ export class EdrStateManager extends SimpleStateManager {
 const codeCache = new Map<string, Uint8Array>();
 
 function codeBytes(hex: Hex): Uint8Array {
-  const key = hex.toLowerCase();
+  const key = lowerCodeHex(hex);
   let bytes = codeCache.get(key);
   if (bytes === undefined) {
     bytes = hexToBytes(key as Hex);

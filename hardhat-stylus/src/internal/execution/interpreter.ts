@@ -55,6 +55,11 @@ export interface InterpreterResult {
   createdAddress?: Address;
   /** Lines the programs printed through their `console` imports, in execution order across frames. */
   consoleLines?: string[];
+  /**
+   * False when the run would end the same (outcome, gas used, changes) under any gas limit that
+   * covers what it used: one Stylus frame that never read the gas or ink left.
+   */
+  limitSensitive: boolean;
 }
 
 const commons = new Map<bigint, Common>();
@@ -181,6 +186,7 @@ async function run(evm: StylusEvm, env: InterpreterEnvironment, state: EdrStateM
     reachedEmulated: evm.reachedEmulated,
     nestedFrames: evm.nestedFrames,
     consoleLines: evm.consoleLines,
+    limitSensitive: evm.limitSensitive || evm.nestedFrames > 0,
     ...(evm.topReason === undefined ? {} : { reason: evm.topReason }),
     ...(result.createdAddress === undefined ? {} : { createdAddress: result.createdAddress.toString() as Address }),
   };

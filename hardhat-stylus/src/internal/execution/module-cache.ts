@@ -7,6 +7,15 @@ import { hexToBytes, type Address, type Hex } from "viem";
 import { isStylusRootCode, readRootWasm } from "../wasm/fragmented-program.js";
 import { decompressStylusCode } from "../wasm/program-format.js";
 
+type Runtime = typeof import("../runtime/execute.js");
+let runtime: Promise<Runtime> | undefined;
+
+/** The Stylus engine, loaded on first use and then kept (a dynamic import per frame costs ~50 µs). */
+export async function loadRuntime(): Promise<Runtime> {
+  runtime ??= import("../runtime/execute.js");
+  return await runtime;
+}
+
 /** Reads the code at an address in the frame's state (a root's fragments). */
 export type CodeReader = (address: Address) => Promise<Uint8Array>;
 
@@ -21,7 +30,7 @@ export class ModuleCache {
   async get(codehash: Hex, code: Hex, readCode?: CodeReader): Promise<WebAssembly.Module> {
     const cached = this.#modules.get(codehash);
     if (cached !== undefined) return cached;
-    const { compileStylusProgram } = await import("../runtime/execute.js");
+    const { compileStylusProgram } = await loadRuntime();
     const bytes = hexToBytes(code);
     // As Nitro when it loads a program for a call: no activation limits, fragments read without gas.
     const wasm =

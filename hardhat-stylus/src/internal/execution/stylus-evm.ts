@@ -78,6 +78,11 @@ export class StylusEvm extends EVM {
   topReason: string | undefined;
   /** Lines the run's programs printed through their `console` imports, in execution order across frames. */
   consoleLines: string[] = [];
+  /**
+   * Set unless the run's outcome provably does not depend on its gas limit (above what it used):
+   * cleared only when the top frame is a Stylus frame that read no gas or ink left and opened no frames.
+   */
+  limitSensitive = true;
 
   constructor(opts: EVMOpts, env: InterpreterEnvironment, state: EdrStateManager) {
     super(opts);
@@ -93,8 +98,12 @@ export class StylusEvm extends EVM {
     this.env = env;
     this.state = state;
     this.stateManager = state;
-    const JournalClass = this.journal.constructor as new (sm: EdrStateManager, common: EVM["common"]) => EVM["journal"];
-    this.journal = new JournalClass(state, this.common);
+    // The same journal, emptied (a new one costs a `debug` instance and a TTY check per run).
+    const journal = this.journal as unknown as { stateManager: EdrStateManager; cleanJournal(): void; accessList?: unknown; preimages?: unknown };
+    journal.stateManager = state;
+    journal.cleanJournal();
+    delete journal.accessList;
+    delete journal.preimages;
     const TransientClass = this.transientStorage.constructor as new () => EVM["transientStorage"];
     (this as { transientStorage: EVM["transientStorage"] }).transientStorage = new TransientClass();
     if (blockchain !== undefined) this.blockchain = blockchain;
@@ -103,6 +112,7 @@ export class StylusEvm extends EVM {
     this.nestedFrames = 0;
     this.topReason = undefined;
     this.consoleLines = [];
+    this.limitSensitive = true;
   }
 
   override async runCall(opts: Parameters<EVM["runCall"]>[0]): ReturnType<EVM["runCall"]> {

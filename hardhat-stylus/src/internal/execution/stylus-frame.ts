@@ -19,6 +19,8 @@ import { codeHashOf } from "../chain/code-hash.js";
 
 import type { FrameMessage, StylusEvm } from "./stylus-evm.js";
 
+import { loadRuntime } from "./module-cache.js";
+
 const MAX_CALL_DEPTH = 1024;
 const ZERO_WORD: Hex = `0x${"0".repeat(64)}`;
 
@@ -105,7 +107,7 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
   // A program ArbWasmCache holds pays its cached init gas instead of its full init gas (as on Nitro).
   const initGas =
     (await cachedInitGas(async (a, s) => wordHex(await evm.state.getStorage(ethAddress(a), hexToBytes(s))), codehash)) ?? BigInt(record.initGas);
-  const { executeStylusFrame } = await import("../runtime/execute.js");
+  const { executeStylusFrame } = await loadRuntime();
   // As Nitro's TxProcessor: a delegatecall frame does not open another span of its storage address,
   // so a proxy delegating to a program (or a program delegating to another) is not reentrant.
   const delegate = message.delegatecall === true;
@@ -152,6 +154,10 @@ export async function runStylusFrame(evm: StylusEvm, message: FrameMessage, code
       if (open === 0) evm.openPrograms.delete(address);
       else evm.openPrograms.set(address, open);
     }
+  }
+  if (message.depth === 0) {
+    // The top frame's outcome is the same under any gas limit above its use unless it read the gas left.
+    evm.limitSensitive = result.hostCalls.includes("evm_gas_left") || result.hostCalls.includes("evm_ink_left");
   }
   if (result.success) {
     return {

@@ -4,7 +4,10 @@
 // serialised behind one mutex per connection. Requests that the handlers (or
 // Hardhat's own handlers below them) issue while the mutex is held are
 // recognised through AsyncLocalStorage and go straight to `next`, so they
-// neither deadlock nor get intercepted twice. `newConnection` adds
+// neither deadlock nor get intercepted twice. Each connection keeps a cache
+// of the state at "latest" (chain/state-cache.ts): every request that reaches
+// EDR with a method that may change state empties it, wherever it comes from.
+// `newConnection` adds
 // `connection.stylus`; `closeConnection` drops the per-connection state.
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -22,6 +25,7 @@ import { createArbOsPrecompiles, DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
+import { READ_ONLY_METHODS, StateCache } from "../chain/state-cache.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { IntervalMiner, type MiningInterval } from "../chain/interval-miner.js";
@@ -123,13 +127,38 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   let internalId = 0;
   // Chain id and the like, cached per connection.
   const constants = new WeakMap<object, ConnectionConstants>();
-  const constantsOf = (connection: object): ConnectionConstants => {
+  const constantsOf = (connection: NetworkConnection<ChainType | string>): ConnectionConstants => {
     let c = constants.get(connection);
     if (c === undefined) {
-      c = {};
+      const config = connection.networkConfig;
+      c = { sendsThrowOnFailure: config.type === "edr-simulated" && config.throwOnTransactionFailures };
       constants.set(connection, c);
     }
     return c;
+  };
+  // State at "latest" as the plugin last read it, per connection (dropped with a reset).
+  const caches = new WeakMap<object, StateCache>();
+  const cacheOf = (connection: NetworkConnection<ChainType | string>): StateCache => {
+    let cache = caches.get(connection);
+    if (cache === undefined) {
+      cache = new StateCache();
+      caches.set(connection, cache);
+    }
+    return cache;
+  };
+  /** Sends a request straight to EDR; a method that may change state empties the cache. */
+  const below = async <ChainTypeT extends ChainType | string>(
+    next: Next<ChainTypeT>,
+    context: HookContext,
+    connection: NetworkConnection<ChainTypeT>,
+    request: JsonRpcRequest,
+  ): Promise<JsonRpcResponse> => {
+    if (READ_ONLY_METHODS.has(request.method)) return await next(context, connection, request);
+    try {
+      return await next(context, connection, request);
+    } finally {
+      cacheOf(connection).clear();
+    }
   };
   // One mutex per connection, created before the rest of the state (which may await).
   const mutexes = new WeakMap<object, Mutex>();
@@ -204,6 +233,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       mutexes.delete(connection);
       forkAfterReset.delete(connection);
       constants.delete(connection);
+      caches.delete(connection);
       await next(context, connection);
     },
 
@@ -213,15 +243,15 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       request: JsonRpcRequest,
       next: Next<ChainTypeT>,
     ): Promise<JsonRpcResponse> {
-      if (!isEmulated(connection) || insidePlugin.getStore() === true) {
-        return await next(context, connection, request);
-      }
+      if (!isEmulated(connection)) return await next(context, connection, request);
+      if (insidePlugin.getStore() === true) return await below(next, context, connection, request);
       // Names of the project's custom errors, for revert messages of programs (read once).
       await loadKnownErrors(context.artifacts);
       const lock = connectionMutex(connection);
       return await lock.exclusive(
         async () =>
           await insidePlugin.run(true, async () => {
+            const cache = cacheOf(connection);
             const rpc = new ChainRpc(async (method, params) => {
               const response = await next(context, connection, {
                 jsonrpc: "2.0",
@@ -236,7 +266,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 });
               }
               return "result" in response ? response.result : undefined;
-            }, constantsOf(connection));
+            }, constantsOf(connection), cache);
             if (request.method === "evm_setAutomine" || request.method === "evm_setIntervalMining") {
               // Forget the cached automine flag; it is read again when a Stylus transaction needs it.
               delete constantsOf(connection).automine;
@@ -253,10 +283,11 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               );
               states.delete(connection);
               constants.delete(connection);
-              const response = await next(context, connection, request);
+              caches.delete(connection);
+              const response = await below(next, context, connection, request);
               // Whatever interval the reset gave EDR, interval mining stays the plugin's.
               if (intervalMiners.has(connection)) {
-                await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+                await below(next, context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
               }
               return response;
             }
@@ -271,15 +302,15 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               };
               miner = new IntervalMiner((run) => insidePlugin.exit(run), tick);
               intervalMiners.set(connection, miner);
-              if (miner.set(interval)) await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+              if (miner.set(interval)) await below(next, context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
             }
             if (request.method === "evm_setIntervalMining") {
               // EDR checks the parameter; then its timer is stopped again and the plugin's runs.
-              const response = await next(context, connection, request);
+              const response = await below(next, context, connection, request);
               if ("error" in response && response.error !== undefined) return response;
               const params = Array.isArray(request.params) ? request.params : [];
               miner.set(params[0] as MiningInterval);
-              await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
+              await below(next, context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "evm_setIntervalMining", params: [0] });
               return response;
             }
             const arbOsOptions = context.config.stylus ?? DEFAULT_ARBOS_OPTIONS;
@@ -320,7 +351,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 if (!("method" in handled)) return handled;
                 current = handled;
               }
-              return await next(context, connection, current);
+              return await below(next, context, connection, current);
             };
             scope.dispatch = dispatch;
             try {

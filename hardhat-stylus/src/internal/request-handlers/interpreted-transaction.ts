@@ -155,13 +155,18 @@ export async function runInterpreted(
     if (tx.method === "eth_estimateGas") return await estimate(request, tx, prepared, options);
 
     let gasLimit = limit;
+    let searched: InterpreterResult | undefined;
     if (gasLimit === undefined) {
       // A node-held sender without a gas limit: the estimate, as Hardhat fills it in for EVM targets.
-      const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP));
+      const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP), { stopIfPureEvm: options.onlyIfEmulated });
+      // Pure EVM with all the gas there is: EDR estimates and mines it, as it does when no program is on the chain.
+      if (found.pureEvm === true) return undefined;
       gasLimit = found.ok ? found.gas : min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
+      searched = found.ok ? found.run : undefined;
     }
     const execution = gasLimit > prepared.intrinsic ? gasLimit - prepared.intrinsic : 0n;
-    const result = await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution));
+    // The search ran the transaction with the limit found already (or its run cannot depend on it): no second run.
+    const result = searched ?? (await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution)));
     if (options.onlyIfEmulated && !result.reachedEmulated) {
       // Pure EVM after all: a successful call's output is EDR's too; EDR reports failures and mines sends.
       return tx.method === "eth_call" && result.success ? resultResponse(request, bytesToHex(result.returnData)) : undefined;
@@ -233,8 +238,8 @@ async function sendToMempool(
   const prepared = await prepare(scope, tx, true, known);
   const cap = min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
   // The block's entry code may count and tell apart transactions: room for that on top of the estimate.
-  const found = await searchGas(tx, prepared, cap, dispatchGas(tx.data.length));
-  if (options.onlyIfEmulated && !(found.failure ?? found.run)?.reachedEmulated) return undefined;
+  const found = await searchGas(tx, prepared, cap, { extraApplication: dispatchGas(tx.data.length) });
+  if (options.onlyIfEmulated && !found.first.reachedEmulated) return undefined;
   const gas = found.ok ? found.gas : cap;
   const sent = { ...((request.params as unknown[])[0] as Record<string, unknown>), gas: numberToHex(gas) };
   return resultResponse(request, await rpc.request<Hex>("eth_sendTransaction", [sent]));
@@ -269,8 +274,12 @@ interface Search {
   ok: boolean;
   gas: bigint;
   failure?: InterpreterResult;
-  /** The first run (with the cap). */
+  /** A successful run whose outcome is the one a run with `gas` has (made with it, or not sensitive to its limit). */
   run?: InterpreterResult;
+  /** The first run (with the cap). */
+  first: InterpreterResult;
+  /** Asked to stop there: the first run (with the cap) reached no program nor ArbOS precompile. */
+  pureEvm?: boolean;
 }
 
 /**
@@ -279,25 +288,34 @@ interface Search {
  * succeeds, else a binary search to within 1.5 %; `ok: false` with the failing run when the
  * transaction fails even with `cap`.
  */
-async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint, extraApplication = 0n): Promise<Search> {
+async function searchGas(
+  tx: ParsedTransaction,
+  prepared: Prepared,
+  cap: bigint,
+  options: { extraApplication?: bigint; stopIfPureEvm?: boolean } = {},
+): Promise<Search> {
+  const extraApplication = options.extraApplication ?? 0n;
   const run = async (gas: bigint): Promise<InterpreterResult> =>
     await runInInterpreter(prepared.env, messageOf(tx, prepared.from, gas > prepared.intrinsic ? gas - prepared.intrinsic : 0n));
   const fits = (gas: bigint, result: InterpreterResult): boolean =>
     result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to) + extraApplication;
   const first = await run(cap);
-  if (!first.success) return { ok: false, gas: cap, failure: first, run: first };
+  if (options.stopIfPureEvm === true && !first.reachedEmulated) return { ok: first.success, gas: cap, first, pureEvm: true };
+  if (!first.success) return { ok: false, gas: cap, failure: first, first };
   let lo = receiptGas(prepared, first) - 1n;
   let hi = cap;
+  // A run with exactly the limit returned is the run a send with that limit makes: it is handed back for reuse.
+  let atHi: InterpreterResult | undefined = fits(cap, first) ? first : undefined;
   // Optimistic first guess: what was used, with room for the 63/64 rule and the call stipend.
   const guess = ((receiptGas(prepared, first) + first.gasRefund + 2_300n) * 64n) / 63n;
   const bound = prepared.intrinsic + (tx.to === null ? 0n : applicationGasBound(first, tx.to) + extraApplication);
   const start = guess > bound ? guess : bound;
   // One frame only: no 63/64 rule nor stipend in play; gas used plus the storage-flush sentry is enough.
-  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start, run: first };
+  if (first.nestedFrames === 0 && start < hi) return { ok: true, gas: start, first, ...(first.limitSensitive ? {} : { run: first }) };
   if (start < hi) {
     // Verified with a run: a limit the transaction succeeds with (within ~2 % + a stipend of the least).
     const r = await run(start);
-    if (fits(start, r)) return { ok: true, gas: start, run: first };
+    if (fits(start, r)) return { ok: true, gas: start, first, run: r };
     lo = start;
   }
   while (lo + 1n < hi) {
@@ -305,10 +323,14 @@ async function searchGas(tx: ParsedTransaction, prepared: Prepared, cap: bigint,
     let mid = (hi + lo) / 2n;
     if (mid > lo * 2n) mid = lo * 2n;
     const r = await run(mid);
-    if (fits(mid, r)) hi = mid;
-    else lo = mid;
+    if (fits(mid, r)) {
+      hi = mid;
+      atHi = r;
+    } else {
+      lo = mid;
+    }
   }
-  return { ok: true, gas: hi, run: first };
+  return { ok: true, gas: hi, first, ...(atHi === undefined ? {} : { run: atHi }) };
 }
 
 async function estimate(
@@ -323,8 +345,8 @@ async function estimate(
   // Automine off: the transaction may share its block with others to the same address, whose entry
   // code then counts and tells them apart (chain/block-applier.ts): room for that in the estimate.
   const extra = (await prepared.env.view.rpc.getAutomine()) ? 0n : dispatchGas(tx.data.length);
-  let search = await searchGas(tx, prepared, capped, extra);
-  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap, extra);
+  let search = await searchGas(tx, prepared, capped, { extraApplication: extra });
+  if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap, { extraApplication: extra });
   if (!search.ok) {
     const failure = search.failure as InterpreterResult;
     if (options.onlyIfEmulated && !failure.reachedEmulated) return undefined;

@@ -11,6 +11,7 @@
 import { keccak256, toHex } from "./bytes.js";
 import { type ExecutionShared, HostEnv, type InkMeter, type LiveChain } from "./host-env.js";
 import { entrypointBytes, returnedBytes } from "./hostio-trace-format.js";
+import { acquire, release, type PooledInstance } from "./instance-pool.js";
 import { INK_LEFT_EXPORT, INK_STATUS_EXPORT, instrumentForInk } from "./instrument.js";
 import { DEFAULT_INK_PRICE, memoryGas } from "./pricing.js";
 import { ExitSignal, HostRevertSignal, NeedReadSignal, OutOfInkSignal } from "./signals.js";
@@ -155,30 +156,49 @@ export async function executeStylusProgram(params: ExecuteParams): Promise<Execu
 }
 
 type Prepared =
-  | { ready: true; env: HostEnv; meter: SwitchableMeter; entry: (len: number) => unknown }
-  | { ready: false; outcome: RunOutcome };
+  | { ready: true; env: HostEnv; meter: SwitchableMeter; entry: (len: number) => unknown; pooled?: PooledInstance }
+  | { ready: false; outcome: RunOutcome; pooled?: PooledInstance };
+
+
 
 /** Instantiates the module and charges startup (init gas, memory footprint). */
 function prepare(params: ExecuteParams, shared: ExecutionShared, startInk: bigint): Prepared {
   const meter = new SwitchableMeter(startInk);
-  const env = new HostEnv(shared, meter);
+  // Synchronous instantiation: the module is compiled already, and small programs instantiate fastest this way.
+  // Live frames take a pooled instance with its env (runtime/instance-pool.ts).
+  let env: HostEnv | undefined;
+  let instance: WebAssembly.Instance;
+  let pooled: PooledInstance | undefined;
+  try {
+    pooled = shared.live === undefined ? undefined : acquire(params.module, shared, meter);
+    env = pooled?.env ?? new HostEnv(shared, meter);
+    instance = pooled?.instance ?? new WebAssembly.Instance(params.module, env.imports());
+  } catch (error) {
+    const failed = env ?? new HostEnv(shared, meter);
+    if (error instanceof NeedReadSignal) return { ready: false, outcome: { type: "need", env: failed, signal: error } };
+    return {
+      ready: false,
+      outcome: {
+        type: "error",
+        env: failed,
+        meter,
+        kind: "trap",
+        message: `instantiation failed: ${error instanceof Error ? error.message : String(error)}`,
+        output: new Uint8Array(0),
+      },
+    };
+  }
+  const runEnv = env;
   const fail = (kind: ExecutionErrorKind, message: string): Prepared => ({
     ready: false,
-    outcome: { type: "error", env, meter, kind, message, output: new Uint8Array(0) },
+    outcome: { type: "error", env: runEnv, meter, kind, message, output: new Uint8Array(0) },
   });
-  // Synchronous instantiation: the module is compiled already, and small programs instantiate fastest this way.
-  let instance: WebAssembly.Instance;
-  try {
-    instance = new WebAssembly.Instance(params.module, env.imports());
-  } catch (error) {
-    if (error instanceof NeedReadSignal) return { ready: false, outcome: { type: "need", env, signal: error } };
-    return fail("trap", `instantiation failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const failPooled = (kind: ExecutionErrorKind, message: string): Prepared => ({ ...fail(kind, message), ...(pooled === undefined ? {} : { pooled }) });
   const exports = instance.exports;
   const memory = exports.memory;
   const entry = exports.user_entrypoint;
   if (!(memory instanceof WebAssembly.Memory) || typeof entry !== "function") {
-    return fail("invalid-exit", "program does not export `memory` and `user_entrypoint`; validate it before running");
+    return failPooled("invalid-exit", "program does not export `memory` and `user_entrypoint`; validate it before running");
   }
   env.memory = memory;
   const inkGlobal = exports[INK_LEFT_EXPORT];
@@ -192,11 +212,11 @@ function prepare(params: ExecuteParams, shared: ExecutionShared, startInk: bigin
   const startupGas = (params.initGas ?? 0n) + memoryGas(footprint, 0, 0);
   if (meter.get() < startupGas * shared.inkPrice) {
     meter.exhaust();
-    return fail("out-of-gas", `out of gas before start: program init needs ${startupGas} gas`);
+    return failPooled("out-of-gas", `out of gas before start: program init needs ${startupGas} gas`);
   }
   meter.set(meter.get() - startupGas * shared.inkPrice);
   env.setFootprint(footprint);
-  return { ready: true, env, meter, entry: entry as (len: number) => unknown };
+  return { ready: true, env, meter, entry: entry as (len: number) => unknown, ...(pooled === undefined ? {} : { pooled }) };
 }
 
 /** The outcome of an exception thrown out of the entrypoint. */
@@ -250,27 +270,34 @@ export async function executeStylusFrame(params: ExecuteParams, live: LiveChain)
   };
   const inkPrice = shared.inkPrice;
   const prepared = prepare(params, shared, gasLimit * inkPrice);
-  let outcome: RunOutcome;
-  if (!prepared.ready) {
-    outcome = prepared.outcome;
-  } else {
-    const { env, meter, entry } = prepared;
-    const { recorder } = params;
-    const startInk = meter.get();
-    recorder?.hostio({ name: "user_entrypoint", ...entrypointBytes(shared.context.calldata.length), startInk, endInk: startInk });
-    try {
-      const status = (await WebAssembly.promising(entry)(shared.context.calldata.length)) as number;
-      outcome = { type: "done", env, meter, status: status >>> 0 };
-      const endInk = meter.get();
-      recorder?.hostio({ name: "user_returned", ...returnedBytes(status >>> 0), startInk: endInk, endInk });
-    } catch (error) {
-      outcome = caught(env, meter, error);
+  try {
+    let outcome: RunOutcome;
+    if (!prepared.ready) {
+      outcome = prepared.outcome;
+    } else {
+      const { env, meter, entry } = prepared;
+      const { recorder } = params;
+      const startInk = meter.get();
+      recorder?.hostio({ name: "user_entrypoint", ...entrypointBytes(shared.context.calldata.length), startInk, endInk: startInk });
+      try {
+        const run = prepared.pooled?.entry ?? WebAssembly.promising(entry);
+        const status = (await run(shared.context.calldata.length)) as number;
+        outcome = { type: "done", env, meter, status: status >>> 0 };
+        const endInk = meter.get();
+        recorder?.hostio({ name: "user_returned", ...returnedBytes(status >>> 0), startInk: endInk, endInk });
+      } catch (error) {
+        outcome = caught(env, meter, error);
+      }
     }
+    if (outcome.type === "need") {
+      throw new Error(`Stylus runtime: a live frame stopped for ${outcome.signal.key} (engine bug)`);
+    }
+    return buildResult(outcome, gasLimit, inkPrice, 0);
+  } finally {
+    // The result is built (ink read from the meter's global, outputs copied out of memory): the
+    // instance may serve another frame.
+    if (prepared.pooled !== undefined) release(params.module, prepared.pooled);
   }
-  if (outcome.type === "need") {
-    throw new Error(`Stylus runtime: a live frame stopped for ${outcome.signal.key} (engine bug)`);
-  }
-  return buildResult(outcome, gasLimit, inkPrice, 0);
 }
 
 function buildResult(

@@ -47,8 +47,17 @@ function isPrecompile(address: Hex): boolean {
   return (n >= 1n && n <= 0x0an) || (n >= 0x64n && n <= 0x74n) || n === 0xffn;
 }
 
+/** One host function as the module imports it. */
+export type HostFunction = (...args: never[]) => unknown;
+
+/** The host functions of one run, by import module. */
+export interface HostHooks {
+  vm_hooks: Record<string, HostFunction>;
+  console: Record<string, HostFunction>;
+}
+
 /** Host functions that read the chain or call out: they may suspend in live frames. */
-const LIVE_IMPORTS = [
+export const LIVE_IMPORTS: readonly string[] = [
   "storage_load_bytes32",
   "storage_flush_cache",
   "account_balance",
@@ -60,7 +69,7 @@ const LIVE_IMPORTS = [
   "static_call_contract",
   "create1",
   "create2",
-] as const;
+];
 
 interface CacheWord {
   value: Hex;
@@ -111,42 +120,75 @@ export type InkCharge = (name: keyof typeof BASE_INK) => void;
 
 /** Per-run state and the host functions. */
 export class HostEnv {
-  readonly shared: ExecutionShared;
-  readonly meter: InkMeter;
+  // Every per-run field is (re)initialised by #init: a pooled instance reuses its HostEnv (and the
+  // host functions bound to it) for the next frame through `reset`.
+  shared!: ExecutionShared;
+  meter!: InkMeter;
   memory: WebAssembly.Memory | undefined;
-  outs: Uint8Array = new Uint8Array(0);
-  readonly hostCalls: string[] = [];
-  readonly logs: LogEntry[] = [];
+  outs!: Uint8Array;
+  hostCalls!: string[];
+  logs!: LogEntry[];
   /** Flushed writes of this run: slot -> value (first-flush order). */
-  readonly committed = new Map<Hex, Hex>();
-  gasRefund = 0n;
+  committed!: Map<Hex, Hex>;
+  gasRefund!: bigint;
   /** Chain reads this run needed and did not find in the cache (key -> fetch). */
-  readonly missing = new Map<string, () => Promise<unknown>>();
+  missing!: Map<string, () => Promise<unknown>>;
   /** Set after the first miss: the run goes on with placeholders only to discover more misses. */
-  speculative = false;
+  speculative!: boolean;
   /** Live mode: values fetched for the host call being retried (consumed once). */
-  readonly #fetched = new Map<string, unknown>();
+  #fetched!: Map<string, unknown>;
   /** While a recorded host call runs: the memory it read and wrote. */
   #captured: { args: Uint8Array[]; outs: Uint8Array[] } | undefined;
   /** Live mode: every value one host call has read, so a retry sees the same inputs (a nested frame may change state). */
-  readonly #sticky = new Map<string, unknown>();
+  #sticky!: Map<string, unknown>;
   // State the host-function families (hostio-*.ts) share; not used outside runtime/.
   /** The program's storage cache (Nitro's StorageCache): slot -> value and the value the chain holds. */
-  readonly storageCache = new Map<Hex, CacheWord>();
-  cacheReads = 0;
-  cacheWrites = 0;
-  readonly transient = new Map<Hex, Hex>();
+  storageCache!: Map<Hex, CacheWord>;
+  cacheReads!: number;
+  cacheWrites!: number;
+  transient!: Map<Hex, Hex>;
   /** Return data of the last call out or failed creation. */
-  returnData: Uint8Array = new Uint8Array(0);
-  readonly warmSlots = new Set<Hex>();
-  readonly warmAddresses = new Set<Hex>();
+  returnData!: Uint8Array;
+  warmSlots!: Set<Hex>;
+  warmAddresses!: Set<Hex>;
   lastCode: { address: Hex; code: Uint8Array } | undefined;
-  pagesOpen: number;
-  pagesEver: number;
+  pagesOpen!: number;
+  pagesEver!: number;
 
   constructor(shared: ExecutionShared, meter: InkMeter) {
+    this.#init(shared, meter);
+  }
+
+  /**
+   * Readies the env for another frame of the same pooled instance: nothing of the last run stays
+   * (results handed out keep their own arrays). The host functions read `shared` per call.
+   */
+  reset(shared: ExecutionShared, meter: InkMeter): void {
+    this.#init(shared, meter);
+  }
+
+  #init(shared: ExecutionShared, meter: InkMeter): void {
     this.shared = shared;
     this.meter = meter;
+    this.memory = undefined;
+    this.outs = new Uint8Array(0);
+    this.hostCalls = [];
+    this.logs = [];
+    this.committed = new Map();
+    this.gasRefund = 0n;
+    this.missing = new Map();
+    this.speculative = false;
+    this.#fetched = new Map();
+    this.#captured = undefined;
+    this.#sticky = new Map();
+    this.storageCache = new Map();
+    this.cacheReads = 0;
+    this.cacheWrites = 0;
+    this.transient = new Map();
+    this.returnData = new Uint8Array(0);
+    this.warmSlots = new Set();
+    this.warmAddresses = new Set();
+    this.lastCode = undefined;
     const ctx = shared.context;
     for (const a of [ctx.address, ctx.sender, ctx.origin, ...(ctx.warmAddresses ?? [])]) {
       this.warmAddresses.add(a.toLowerCase() as Hex);
@@ -317,6 +359,22 @@ export class HostEnv {
 
   /** Builds the import object for one instantiation. */
   imports(): WebAssembly.Imports {
+    const { vm_hooks: vmHooks, console } = this.hooks();
+    if (this.shared.live !== undefined) {
+      for (const name of LIVE_IMPORTS) {
+        const impl = vmHooks[name];
+        if (impl !== undefined) (vmHooks as Record<string, unknown>)[name] = new WebAssembly.Suspending(impl);
+      }
+    }
+    return { vm_hooks: vmHooks, console };
+  }
+
+  /**
+   * The host functions of this run as plain functions: in live mode those of LIVE_IMPORTS may
+   * return a promise, and the caller wraps them as JSPI-suspending imports (`imports()` does;
+   * a pooled instance's imports forward to them, runtime/instance-pool.ts).
+   */
+  hooks(): HostHooks {
     const ink = (name: keyof typeof BASE_INK): void => {
       this.hostCalls.push(name);
       this.buyInk(BASE_INK[name], name);
@@ -350,11 +408,11 @@ export class HostEnv {
     }
     if (this.shared.live !== undefined) {
       for (const name of LIVE_IMPORTS) {
-        const impl = (vmHooks as Record<string, (...args: never[]) => unknown>)[name];
-        if (impl !== undefined) (vmHooks as Record<string, unknown>)[name] = this.#suspending(impl);
+        const impl = vmHooks[name];
+        if (impl !== undefined) vmHooks[name] = this.#suspendable(impl);
       }
     }
-    return { vm_hooks: vmHooks, console };
+    return { vm_hooks: vmHooks, console: console as unknown as Record<string, HostFunction> };
   }
 
   /**
@@ -394,8 +452,8 @@ export class HostEnv {
    * when everything it needs is known; on a miss it restores the meter and counters, awaits the
    * value and runs again (host functions do all their chain reads before changing other state).
    */
-  #suspending(impl: (...args: never[]) => unknown): WebAssembly.Suspending {
-    return new WebAssembly.Suspending((...args: never[]): unknown => {
+  #suspendable(impl: (...args: never[]) => unknown): (...args: never[]) => unknown {
+    return (...args: never[]): unknown => {
       const ink = this.meter.get();
       const calls = this.hostCalls.length;
       const reads = this.cacheReads;
@@ -432,7 +490,7 @@ export class HostEnv {
           }
         })();
       }
-    });
+    };
   }
 
 }

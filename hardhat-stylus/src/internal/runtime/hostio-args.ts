@@ -1,17 +1,19 @@
 // Host functions for a frame's input and output: read_args, write_result,
 // exit_early, and the return data of the last call out.
+import type { ExecutionContext } from "./types.js";
 import type { HostEnv, InkCharge } from "./host-env.js";
 
 import { readPrice, writePrice } from "./pricing.js";
 import { ExitSignal } from "./signals.js";
 
 export function argsHooks(env: HostEnv, ink: InkCharge): Record<string, (...args: never[]) => unknown> {
-  const ctx = env.shared.context;
+  // Read per call: a pooled instance keeps its host functions across frames (instance-pool.ts).
+  const ctx = (): ExecutionContext => env.shared.context;
   return {
     read_args: (ptr: number): void => {
       ink("read_args");
-      env.buyInk(writePrice(ctx.calldata.length), "read_args");
-      env.write(ptr, ctx.calldata);
+      env.buyInk(writePrice(ctx().calldata.length), "read_args");
+      env.write(ptr, ctx().calldata);
     },
     write_result: (ptr: number, len: number): void => {
       ink("write_result");

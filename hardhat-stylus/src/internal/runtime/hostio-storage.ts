@@ -1,5 +1,6 @@
 // Storage host functions: the program's storage cache (loads, cached writes,
 // flush with EIP-2200/2929 costs), transient storage and emit_log.
+import type { ExecutionContext } from "./types.js";
 import type { HostEnv, InkCharge } from "./host-env.js";
 import type { Hex } from "./types.js";
 
@@ -8,7 +9,8 @@ import { cacheReadGas, cacheWriteGas, COLD_SLOAD_GAS, EVM_API_INK, LOG_DATA_GAS,
 import { HostRevertSignal, OutOfInkSignal } from "./signals.js";
 
 export function storageHooks(env: HostEnv, ink: InkCharge): Record<string, (...args: never[]) => unknown> {
-  const ctx = env.shared.context;
+  // Read per call: a pooled instance keeps its host functions across frames (instance-pool.ts).
+  const ctx = (): ExecutionContext => env.shared.context;
   return {
     storage_load_bytes32: (keyPtr: number, dest: number): void => {
       const name = "storage_load_bytes32";
@@ -52,7 +54,7 @@ export function storageHooks(env: HostEnv, ink: InkCharge): Record<string, (...a
         if (word.known !== word.value) dirty.push([key, word.value]);
       }
       if (dirty.length > 0) {
-        if (ctx.isStatic) env.writeProtection(name);
+        if (ctx().isStatic) env.writeProtection(name);
         // Read every original value first so a re-run never sees half-applied state.
         const live = env.shared.live;
         const originals = dirty.map(([key]) => env.originalSlot(key));
@@ -93,7 +95,7 @@ export function storageHooks(env: HostEnv, ink: InkCharge): Record<string, (...a
       env.buyGas(TSTORE_GAS, name);
       const key = env.readWord(keyPtr);
       const value = env.readWord(valuePtr);
-      if (ctx.isStatic) env.writeProtection(name);
+      if (ctx().isStatic) env.writeProtection(name);
       env.transient.set(key, value);
     },
     emit_log: (data: number, len: number, topics: number): void => {
@@ -108,10 +110,10 @@ export function storageHooks(env: HostEnv, ink: InkCharge): Record<string, (...a
       env.buyInk(readPrice(l), name);
       env.buyGas((1n + BigInt(t)) * LOG_TOPIC_GAS + BigInt(l - t * 32) * LOG_DATA_GAS, name);
       const bytes = env.read(data, l);
-      if (ctx.isStatic) env.writeProtection(name);
+      if (ctx().isStatic) env.writeProtection(name);
       const topicList: Hex[] = [];
       for (let i = 0; i < t; i++) topicList.push(toHex(bytes.subarray(i * 32, i * 32 + 32)));
-      env.logs.push({ address: ctx.address, topics: topicList, data: toHex(bytes.subarray(t * 32)) });
+      env.logs.push({ address: ctx().address, topics: topicList, data: toHex(bytes.subarray(t * 32)) });
     },
   };
 }

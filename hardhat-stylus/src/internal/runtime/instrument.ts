@@ -10,6 +10,8 @@ import { type FuncType, parseModule } from "../wasm/module-parser.js";
 /** Export names of the meter globals in the instrumented module. */
 export const INK_LEFT_EXPORT = "stylus_ink_left";
 export const INK_STATUS_EXPORT = "stylus_ink_status";
+/** Prefix of the exports of the program's own mutable globals (`stylus_global_<index>`), so a reused instance can be reset. */
+export const GLOBAL_EXPORT_PREFIX = "stylus_global_";
 
 /** Ink charged per basic block for the header itself (Nitro CompilePricingParams v1). */
 export const INK_HEADER_COST = 2450n;
@@ -131,7 +133,9 @@ function appendSection(out: ByteSink, id: number, payload: ByteSink | ArrayLike<
 
 /**
  * Adds ink metering to a (validated) Stylus program.
- * @returns the instrumented binary, exporting `stylus_ink_left` (mut i64) and `stylus_ink_status` (mut i32).
+ * @returns the instrumented binary, exporting `stylus_ink_left` (mut i64), `stylus_ink_status` (mut i32)
+ * and every mutable global the program defines as `stylus_global_<index>` (programs may not use the
+ * `stylus` prefix, so the names cannot clash).
  */
 export function instrumentForInk(wasm: Uint8Array): Uint8Array {
   const m = parseModule(wasm);
@@ -179,10 +183,16 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
     0x7f, 0x01, 0x41, 0x00, 0x0b, // status: mut i32 = 0
     0x7f, 0x01, 0x41, 0x00, 0x0b, // scratch: mut i32 = 0
   ];
-  const newExports = [
-    ...encodeU32(INK_LEFT_EXPORT.length), ...new TextEncoder().encode(INK_LEFT_EXPORT), 0x03, ...encodeU32(inkGlobal),
-    ...encodeU32(INK_STATUS_EXPORT.length), ...new TextEncoder().encode(INK_STATUS_EXPORT), 0x03, ...encodeU32(statusGlobal),
+  const globalExport = (name: string, index: number): number[] => [
+    ...encodeU32(name.length), ...new TextEncoder().encode(name), 0x03, ...encodeU32(index),
   ];
+  const ownMutable = m.globals.flatMap((g, i) => (g.mutable ? [importedGlobals + i] : []));
+  const newExports = [
+    ...globalExport(INK_LEFT_EXPORT, inkGlobal),
+    ...globalExport(INK_STATUS_EXPORT, statusGlobal),
+    ...ownMutable.flatMap((index) => globalExport(`${GLOBAL_EXPORT_PREFIX}${index}`, index)),
+  ];
+  const newExportCount = 2 + ownMutable.length;
   const hasGlobalSection = m.sections.some((s) => s.id === 6);
   const hasExportSection = m.sections.some((s) => s.id === 7);
   // Canonical order of non-custom sections; a missing global/export section is inserted in place.
@@ -195,7 +205,7 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
       globalsWritten = true;
     }
     if (!exportsWritten && order(beforeId) > 7) {
-      appendSection(out, 7, [...encodeU32(2), ...newExports]);
+      appendSection(out, 7, [...encodeU32(newExportCount), ...newExports]);
       exportsWritten = true;
     }
   };
@@ -215,7 +225,7 @@ export function instrumentForInk(wasm: Uint8Array): Uint8Array {
       const r = new ByteReader(wasm, s.payloadStart, s.end);
       const n = r.u32();
       const payload = new ByteSink();
-      payload.append(encodeU32(n + 2));
+      payload.append(encodeU32(n + newExportCount));
       payload.append(wasm.subarray(r.offset, s.end));
       payload.append(newExports);
       appendSection(out, 7, payload);

@@ -33,4 +33,20 @@ export class RecordingStateView extends ChainedStateView {
     this.#touch(address);
     return await super.getCode(address);
   }
+
+  // Reads served without a request (cached, or left by the block's earlier transactions) count too.
+  override peekStorageAt(address: Address, slot: Hex): Hex | undefined {
+    this.#touch(address).add(slot.toLowerCase() as Hex);
+    return super.peekStorageAt(address, slot);
+  }
+
+  override peekBalance(address: Address): bigint | undefined {
+    this.#touch(address);
+    return super.peekBalance(address);
+  }
+
+  override peekCode(address: Address): Hex | undefined {
+    this.#touch(address);
+    return super.peekCode(address);
+  }
 }

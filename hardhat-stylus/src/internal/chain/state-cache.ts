@@ -1,0 +1,204 @@
+// A per-connection cache of the chain state the plugin reads at "latest"
+// (code, balances, nonces, storage slots, the latest block's header, the
+// node's accounts), so an interpreted call or transaction does not send one
+// JSON-RPC request below the plugin per value it reads.
+//
+// Correctness rests on one invariant: every request that may change EDR's
+// state passes through the plugin's hook (the connection's `onRequest`, and
+// ChainRpc for the plugin's own requests), and each of them either updates the
+// entries it changes (hardhat_setCode/setStorageAt/setBalance/setNonce sent by
+// the plugin, a transaction mined through state-applier.ts whose effects are
+// known) or empties the cache (anything else whose method is not in
+// READ_ONLY_METHODS: sends that EDR executes, evm_mine, evm_revert, snapshots,
+// hardhat_reset, hardhat_set*, ...). EDR never mines on its own: interval
+// mining is the plugin's timer (chain/interval-miner.ts), whose ticks go
+// through the hook as evm_mine requests.
+import type { Address, Hex } from "viem";
+
+import type { BlockHeaderInfo } from "./chain-rpc.js";
+
+import { internCode } from "./code-hash.js";
+
+/**
+ * Methods that never change the state a later request reads. A request with any other
+ * method that reaches EDR empties the cache (unknown methods are treated as writes).
+ */
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
+  "eth_accounts",
+  "eth_blobBaseFee",
+  "eth_blockNumber",
+  "eth_call",
+  "eth_chainId",
+  "eth_coinbase",
+  "eth_createAccessList",
+  "eth_estimateGas",
+  "eth_feeHistory",
+  "eth_gasPrice",
+  "eth_getBalance",
+  "eth_getBlockByHash",
+  "eth_getBlockByNumber",
+  "eth_getBlockTransactionCountByHash",
+  "eth_getBlockTransactionCountByNumber",
+  "eth_getCode",
+  "eth_getFilterChanges",
+  "eth_getFilterLogs",
+  "eth_getLogs",
+  "eth_getProof",
+  "eth_getStorageAt",
+  "eth_getTransactionByBlockHashAndIndex",
+  "eth_getTransactionByBlockNumberAndIndex",
+  "eth_getTransactionByHash",
+  "eth_getTransactionCount",
+  "eth_getTransactionReceipt",
+  "eth_getUncleByBlockHashAndIndex",
+  "eth_getUncleByBlockNumberAndIndex",
+  "eth_getUncleCountByBlockHash",
+  "eth_getUncleCountByBlockNumber",
+  "eth_maxPriorityFeePerGas",
+  "eth_mining",
+  "eth_newBlockFilter",
+  "eth_newFilter",
+  "eth_newPendingTransactionFilter",
+  "eth_pendingTransactions",
+  "eth_protocolVersion",
+  "eth_sign",
+  "eth_signTransaction",
+  "eth_signTypedData_v4",
+  "eth_subscribe",
+  "eth_syncing",
+  "eth_uninstallFilter",
+  "eth_unsubscribe",
+  "net_listening",
+  "net_peerCount",
+  "net_version",
+  "personal_sign",
+  "web3_clientVersion",
+  "web3_sha3",
+  "debug_traceCall",
+  "debug_traceTransaction",
+  "debug_traceBlockByHash",
+  "debug_traceBlockByNumber",
+  "hardhat_getAutomine",
+  "hardhat_metadata",
+  "hardhat_impersonateAccount",
+  "hardhat_stopImpersonatingAccount",
+]);
+
+/** What a transaction mined by the plugin may have changed, besides the latest block and its coinbase. */
+export interface MinedChanges {
+  /** The transaction's sender (its nonce moves by one when the transaction is mined). */
+  sender: Address;
+  /** Accounts whose balance or nonce may differ (the sender, accounts the run changed, a target receiving value). */
+  accounts: readonly Address[];
+  /** Storage slots the mined transaction writes when it succeeds, with the values it writes. */
+  slots: ReadonlyArray<{ address: Address; slot: Hex; value: Hex }>;
+}
+
+/** A 32-byte word as 0x + 64 lowercase hex digits. */
+export function storageWord(value: Hex): Hex {
+  return `0x${BigInt(value).toString(16).padStart(64, "0")}`;
+}
+
+function slotKey(address: string, slot: Hex): string {
+  return `${address.toLowerCase()}:${storageWord(slot)}`;
+}
+
+export class StateCache {
+  readonly #code = new Map<string, Hex>();
+  readonly #balance = new Map<string, bigint>();
+  readonly #nonce = new Map<string, bigint>();
+  readonly #storage = new Map<string, Hex>();
+  #latestBlock: BlockHeaderInfo | undefined;
+  #accounts: Address[] | undefined;
+  /** Counts emptyings (tests and diagnostics: the cache reacted to a write). */
+  clears = 0;
+
+  /** Forgets everything (a request EDR executed may have changed any state). */
+  clear(): void {
+    this.#code.clear();
+    this.#balance.clear();
+    this.#nonce.clear();
+    this.#storage.clear();
+    this.#latestBlock = undefined;
+    this.clears++;
+  }
+
+  getCode(address: string): Hex | undefined {
+    return this.#code.get(address.toLowerCase());
+  }
+
+  setCode(address: string, code: Hex): void {
+    this.#code.set(address.toLowerCase(), internCode(code));
+  }
+
+  getBalance(address: string): bigint | undefined {
+    return this.#balance.get(address.toLowerCase());
+  }
+
+  setBalance(address: string, balance: bigint): void {
+    this.#balance.set(address.toLowerCase(), balance);
+  }
+
+  getNonce(address: string): bigint | undefined {
+    return this.#nonce.get(address.toLowerCase());
+  }
+
+  setNonce(address: string, nonce: bigint): void {
+    this.#nonce.set(address.toLowerCase(), nonce);
+  }
+
+  getStorage(address: string, slot: Hex): Hex | undefined {
+    return this.#storage.get(slotKey(address, slot));
+  }
+
+  setStorage(address: string, slot: Hex, value: Hex): void {
+    this.#storage.set(slotKey(address, slot), storageWord(value));
+  }
+
+  get latestBlock(): BlockHeaderInfo | undefined {
+    return this.#latestBlock === undefined ? undefined : { ...this.#latestBlock };
+  }
+
+  set latestBlock(block: BlockHeaderInfo | undefined) {
+    this.#latestBlock = block === undefined ? undefined : { ...block };
+  }
+
+  get accounts(): Address[] | undefined {
+    return this.#accounts === undefined ? undefined : [...this.#accounts];
+  }
+
+  set accounts(accounts: Address[] | undefined) {
+    this.#accounts = accounts === undefined ? undefined : [...accounts];
+  }
+
+  /** A transaction was mined whose possible changes are known: forget exactly those (and the block). */
+  forgetMined(changes: MinedChanges): void {
+    this.#latestBlock = undefined;
+    for (const address of changes.accounts) {
+      this.#balance.delete(address.toLowerCase());
+      this.#nonce.delete(address.toLowerCase());
+    }
+    for (const { address, slot } of changes.slots) this.#storage.delete(slotKey(address, slot));
+  }
+
+  /** Applies a write the plugin sent below itself (after EDR accepted it). False: not a tracked write. */
+  noteWrite(method: string, params: readonly unknown[]): boolean {
+    const [address, a, b] = params as [string, Hex, Hex];
+    switch (method) {
+      case "hardhat_setCode":
+        this.setCode(address, a);
+        return true;
+      case "hardhat_setBalance":
+        this.setBalance(address, BigInt(a));
+        return true;
+      case "hardhat_setNonce":
+        this.setNonce(address, BigInt(a));
+        return true;
+      case "hardhat_setStorageAt":
+        this.setStorage(address, a, b);
+        return true;
+      default:
+        return false;
+    }
+  }
+}
