@@ -6,7 +6,7 @@
 // run only (set-up and signing left out). Summarise a profile with
 // `node bench/cpuprofile-top.mjs <file.cpuprofile>`.
 //   PROFILE_OUT=/tmp/main.cpuprofile node --import tsx bench/ingest-profile.ts [native|es256k|es256|m1|gateway|http-native|http-es256k]
-// HTTP kinds: PROFILE_LANES sockets (default 50) with PROFILE_PIPELINE requests in flight each (default 1).
+// HTTP kinds: PROFILE_LANES sockets (default 100, a device per socket) with PROFILE_PIPELINE requests in flight each (default 1).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { loadavg, tmpdir } from "node:os";
@@ -119,7 +119,7 @@ if (kind === "native") {
     path = "/_noop";
   }
   const url = await node.listen({ port: 0 });
-  const lanes = lanesOf(url + path, bodies, Number(process.env.PROFILE_LANES ?? 50));
+  const lanes = lanesOf(url + path, bodies, Number(process.env.PROFILE_LANES ?? 100));
   run = async () => {
     const out = await runLoadInWorker({ lanes, pipeline: Number(process.env.PROFILE_PIPELINE ?? 1), maxMs: 60_000 });
     clientCpuUs = out.clientCpuUs;

@@ -333,8 +333,8 @@ async function main(): Promise<void> {
     record("in-process M1 compat readings (unauthenticated: envelope + group commit)", done, performance.now() - start);
   }
 
-  // HTTP: 100 devices on 50 sockets (a device always on the same socket, so its counters arrive in order), one request in flight per socket.
-  const SOCKETS = 50;
+  // HTTP: 100 devices, each on its own keep-alive socket (so its counters arrive in order), one request in flight per socket.
+  const SOCKETS = 100;
   const storedIn = (node: Awaited<ReturnType<typeof createNode>>) => async () => (await node.metrics()).data_submissions;
   const http = async (engine: "noble" | "openssl", batch: number, workers: number) => {
     const node = await startNode(engine, `http-${engine}-${batch}-${workers}`, workers);
