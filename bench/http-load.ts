@@ -53,9 +53,7 @@ function contentLength(head: string): number {
   return m === null ? -1 : Number(m[1]);
 }
 
-function runLane(lane: LoadLane, job: LoadJob, deadline: number, tally: (status: number, body: Buffer | undefined) => void): Promise<void> {
-  const url = new URL(lane.url);
-  const requests = lane.bodies.map((b) => requestBytes(url, b));
+function runLane(url: URL, requests: readonly Buffer[], job: LoadJob, deadline: number, tally: (status: number, body: Buffer | undefined) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const socket: Socket = connect({ host: url.hostname, port: Number(url.port), noDelay: true });
     let sent = 0;
@@ -114,9 +112,13 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
     else if (body === undefined) ok++;
     else ok += (JSON.parse(body.toString("utf8")) as { accepted?: number }).accepted ?? 1;
   };
+  const prepared = job.lanes.map((lane) => {
+    const url = new URL(lane.url);
+    return { url, requests: lane.bodies.map((b) => requestBytes(url, b)) };
+  });
   const cpu0 = process.threadCpuUsage();
   const start = performance.now();
-  await Promise.all(job.lanes.map((lane) => runLane(lane, job, start + job.maxMs, tally)));
+  await Promise.all(prepared.map((lane) => runLane(lane.url, lane.requests, job, start + job.maxMs, tally)));
   const ms = performance.now() - start;
   const cpu = process.threadCpuUsage(cpu0);
   return { ok, failed, requests, ms, statuses, clientCpuUs: cpu.user + cpu.system };
