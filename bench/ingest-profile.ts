@@ -150,6 +150,7 @@ if (session !== undefined) {
   await post("Profiler.enable");
   await post("Profiler.start");
 }
+console.log(`timed run starts (pid ${process.pid})`);
 const cpu0 = process.cpuUsage();
 const main0 = process.threadCpuUsage();
 const start = performance.now();

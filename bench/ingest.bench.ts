@@ -3,14 +3,17 @@
 // answers 202), against a predecessor-style baseline measured in the same
 // run (encrypt, one SQLite transaction and one submitResult call waiting for
 // its receipt, per reading). Cases: in-process API (noble and node:crypto
-// engines), in-process gateway batches (ingestMany), HTTP single readings and
-// HTTP batches. The HTTP load generator (bench/http-load.ts: raw keep-alive
-// sockets, request bytes built before timing, one lane per socket with its
-// own devices so counters arrive in order) runs in a worker thread, so server
-// and client share the two cores; its own CPU time is reported, and every
-// HTTP case checks that the readings answered 2xx are the readings stored. The node runs in batch mode with its commit loop
-// live; the backlog is drained and counted at the end. Device signing is
-// device-side work and happens before timing. Bounded by count and time.
+// engines; without crypto workers the signature checks run on libuv's
+// threadpool, with them on worker threads), in-process gateway batches
+// (ingestMany), HTTP single readings and HTTP batches. The HTTP load
+// generator (bench/http-load.ts: raw keep-alive sockets, request bytes built
+// before timing, one lane per socket with its own devices so counters arrive
+// in order) runs in a worker thread, so server and client share the two
+// cores; its own CPU time is reported, and every HTTP case checks that the
+// readings answered 2xx are the readings stored. The node runs in batch mode
+// with its commit loop live; the backlog is drained and counted at the end.
+// Device signing is device-side work and happens before timing. Bounded by
+// count and time.
 // Also the device formats of issue 13: JWS readings (ES256K / ES256 / EdDSA,
 // /api/device/submit), with the bare verification rate of each alg printed as
 // their bound; gateway-signed batches (one EdDSA JWS over 1000 readings,
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
       await Promise.all(slice.map((r) => node.ingest(r)));
       done += slice.length;
     }
-    record(`in-process ingest(), ${workers === 0 ? "main thread" : `${workers} crypto workers`}, ${engine === "noble" ? "@noble/ciphers" : "node:crypto"} engine`, done, performance.now() - start);
+    record(`in-process ingest(), ${workers === 0 ? "no crypto workers (checks on the threadpool)" : `${workers} crypto workers`}, ${engine === "noble" ? "@noble/ciphers" : "node:crypto"} engine`, done, performance.now() - start);
   }
   {
     const node = await startNode("openssl", "many-openssl");
@@ -293,7 +296,7 @@ async function main(): Promise<void> {
       await Promise.all(slice.map((x) => node.formats.submitJws(x)));
       done += slice.length;
     }
-    record(`in-process JWS ${alg} readings (submitJws: verify + envelope + group commit), ${workers === 0 ? "main thread" : `${workers} crypto workers verify`}`, done, performance.now() - start);
+    record(`in-process JWS ${alg} readings (submitJws: verify + envelope + group commit), ${workers === 0 ? "checks on the threadpool" : `${workers} crypto workers verify`}`, done, performance.now() - start);
   }
   {
     const node = await startFormatsNode("gateway-inproc", { gateways: true });
