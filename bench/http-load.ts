@@ -31,6 +31,8 @@ export interface LoadResult {
   ok: number;
   /** Requests answered with a non-2xx status. */
   failed: number;
+  /** Readings refused inside 2xx answers (a batch answer's `refused`, with countAccepted). */
+  refused: number;
   /** Requests answered. */
   requests: number;
   ms: number;
@@ -104,13 +106,18 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   let ok = 0;
   let failed = 0;
+  let refused = 0;
   let requests = 0;
   const tally = (status: number, body: Buffer | undefined) => {
     requests++;
     statuses[status] = (statuses[status] ?? 0) + 1;
     if (status < 200 || status >= 300) failed++;
     else if (body === undefined) ok++;
-    else ok += (JSON.parse(body.toString("utf8")) as { accepted?: number }).accepted ?? 1;
+    else {
+      const answer = JSON.parse(body.toString("utf8")) as { accepted?: number; refused?: number };
+      ok += answer.accepted ?? 1;
+      refused += answer.refused ?? 0;
+    }
   };
   const prepared = job.lanes.map((lane) => {
     const url = new URL(lane.url);
@@ -121,7 +128,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   await Promise.all(prepared.map((lane) => runLane(lane.url, lane.requests, job, start + job.maxMs, tally)));
   const ms = performance.now() - start;
   const cpu = process.threadCpuUsage(cpu0);
-  return { ok, failed, requests, ms, statuses, clientCpuUs: cpu.user + cpu.system };
+  return { ok, failed, refused, requests, ms, statuses, clientCpuUs: cpu.user + cpu.system };
 }
 
 /** Runs the job on a worker thread (the bodies are copied to it before it starts timing). */

@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     const inDb = (await stored()) - before;
     const notes: string[] = [];
     if (out.failed > 0) notes.push(`non-2xx answers: ${JSON.stringify(out.statuses)}`);
+    if (out.refused > 0) notes.push(`${out.refused} readings refused inside 2xx batch answers`);
     if (inDb !== out.ok) notes.push(`readings answered 2xx ${out.ok} but ${inDb} stored`);
     const r = record(name, Math.min(out.ok, inDb), ms, notes.length === 0 ? undefined : notes.join("; "), options.serverInProcess === false ? undefined : out.clientCpuUs);
     return { out, r };
