@@ -43,7 +43,6 @@ const node = await createNode({
   deviceAnswerWaitMs: 0,
   logLevel: "silent",
 });
-if (process.env.PROFILE_CKPT !== undefined) (node.store as unknown as { db: { pragma(s: string): unknown } }).db.pragma(`wal_autocheckpoint = ${process.env.PROFILE_CKPT}`);
 const payload = (i: number) => ({ v: i, kwh: 12.5 + (i % 100) / 10, ts: 1_700_000_000 + i, pad: "x".repeat(180) });
 let run: () => Promise<number>;
 let clientCpuUs = 0;
