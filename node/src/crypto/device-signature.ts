@@ -1,7 +1,8 @@
 // Device signatures: Ed25519 (RFC 8032) over a domain-separated message that
 // binds the device id, the per-device counter and the SHA-256 of the data.
 // Verification runs on node:crypto (OpenSSL, ~12.8k verifies/s per core,
-// 12x @noble/curves), which keeps signature checks from capping ingest.
+// 12x @noble/curves), which keeps signature checks from capping ingest; the
+// async form runs it on libuv's threadpool (the other cores).
 // `signReading` is the device-side helper (also used by tests and the stress task).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 
@@ -70,6 +71,29 @@ export function verifyReadingSignature(parameters: {
   } catch {
     return false;
   }
+}
+
+/**
+ * verifyReadingSignature on libuv's threadpool (node:crypto's callback form):
+ * the check runs off the calling thread, so the event loop keeps serving
+ * while it runs. Resolves true when the signature verifies; never rejects.
+ */
+export function verifyReadingSignatureAsync(parameters: {
+  publicKey: KeyObject;
+  deviceId: string;
+  counter: number;
+  data: Uint8Array;
+  signatureHex: string;
+}): Promise<boolean> {
+  const clean = parameters.signatureHex.replace(/^0x/i, "");
+  if (!/^[0-9a-fA-F]{128}$/.test(clean)) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    try {
+      verify(null, readingSigningMessage(parameters.deviceId, parameters.counter, parameters.data), parameters.publicKey, Buffer.from(clean, "hex"), (error, ok) => resolve(error === null && ok));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 /** A device key pair; `privateKey` is the 32-byte seed as hex (keep it on the device). */

@@ -5,13 +5,13 @@ import { Worker } from "node:worker_threads";
 
 import type { CryptoEngine } from "../crypto/envelope.js";
 import type { DataKeys } from "../crypto/keyring.js";
-import type { CryptoJob, CryptoJobResult, CryptoWorkerInit, JwsVerifyJob } from "./crypto-worker.js";
+import { unpackCryptoResults, type CryptoJob, type CryptoJobResult, type CryptoWorkerInit, type JwsVerifyJob, type PackedCryptoResults } from "./crypto-worker.js";
 
 const WORKER_URL = new URL(`./crypto-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
 
 export class CryptoPool {
   readonly #workers: Worker[] = [];
-  readonly #pending = new Map<number, { resolve: (r: never[]) => void; reject: (e: unknown) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: never) => void; reject: (e: unknown) => void }>();
   #nextId = 1;
   readonly #ready: Promise<void>[] = [];
 
@@ -33,7 +33,7 @@ export class CryptoPool {
           worker.once("error", reject);
         }),
       );
-      worker.on("message", (m: { id: number; results: never[] } | { ready: true }) => {
+      worker.on("message", (m: { id: number; results: never } | { ready: true }) => {
         if (!("id" in m)) return;
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
@@ -67,21 +67,21 @@ export class CryptoPool {
   }
 
   /** Runs one chunk of jobs on worker `index` (results in job order). */
-  runOn(index: number, jobs: CryptoJob[]): Promise<CryptoJobResult[]> {
-    return this.#post<CryptoJobResult>(index, { jobs });
+  async runOn(index: number, jobs: CryptoJob[]): Promise<CryptoJobResult[]> {
+    return unpackCryptoResults(await this.#post<PackedCryptoResults>(index, { jobs }));
   }
 
   /** Checks one chunk of JWS signatures on worker `index` (true when one verifies, in job order). */
   runJwsOn(index: number, jws: JwsVerifyJob[]): Promise<boolean[]> {
-    return this.#post<boolean>(index, { jws });
+    return this.#post<boolean[]>(index, { jws });
   }
 
-  #post<R>(index: number, body: { jobs: CryptoJob[] } | { jws: JwsVerifyJob[] }): Promise<R[]> {
+  #post<R>(index: number, body: { jobs: CryptoJob[] } | { jws: JwsVerifyJob[] }): Promise<R> {
     const id = this.#nextId++;
     const worker = this.#workers[index % this.#workers.length]!;
-    return new Promise<R[]>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       if (this.#pending.size === 0) this.#setRef(true);
-      this.#pending.set(id, { resolve: resolve as (r: never[]) => void, reject });
+      this.#pending.set(id, { resolve: resolve as (r: never) => void, reject });
       worker.postMessage({ id, ...body });
     });
   }

@@ -25,6 +25,25 @@ export interface CryptoJob {
 
 export type CryptoJobResult = { ok: true; envelope: Uint8Array; proofHash: `0x${string}` } | { ok: false };
 
+/** A chunk's results as the worker sends them: sizes[i] is 0 for a job whose signature failed; envelopes are concatenated in job order. */
+export interface PackedCryptoResults {
+  sizes: Uint32Array;
+  envelopes: Uint8Array;
+  proofHashes: string[];
+}
+
+/** Views of a packed chunk as one result per job (the envelopes share the one transferred buffer). */
+export function unpackCryptoResults({ sizes, envelopes, proofHashes }: PackedCryptoResults): CryptoJobResult[] {
+  const out: CryptoJobResult[] = new Array<CryptoJobResult>(sizes.length);
+  let offset = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const size = sizes[i]!;
+    out[i] = size === 0 ? { ok: false } : { ok: true, envelope: envelopes.subarray(offset, offset + size), proofHash: proofHashes[i] as `0x${string}` };
+    offset += size;
+  }
+  return out;
+}
+
 /** A JWS signature check (JWS devices and gateways); the result is true when it verifies. */
 export interface JwsVerifyJob {
   alg: JwsAlg;
@@ -64,9 +83,12 @@ function run(): void {
       parentPort!.postMessage({ id: message.id, results });
       return;
     }
-    const results: CryptoJobResult[] = [];
-    const transfer: ArrayBuffer[] = [];
-    for (const job of message.jobs) {
+    // One transferable buffer for the whole chunk's envelopes (transferring one small buffer per reading costs more than the copy).
+    const count = message.jobs.length;
+    const sealed: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(count);
+    const proofHashes: string[] = new Array<string>(count).fill("");
+    let total = 0;
+    message.jobs.forEach((job, i) => {
       let key = publicKeys.get(job.publicKey);
       if (key === undefined) {
         key = importDevicePublicKey(job.publicKey);
@@ -74,16 +96,24 @@ function run(): void {
         publicKeys.set(job.publicKey, key);
       }
       const bytes = Buffer.from(job.data, job.encoding);
-      if (!verifyReadingSignature({ publicKey: key, deviceId: job.deviceId, counter: job.counter, data: bytes, signatureHex: job.signature })) {
-        results.push({ ok: false });
-        continue;
-      }
+      if (!verifyReadingSignature({ publicKey: key, deviceId: job.deviceId, counter: job.counter, data: bytes, signatureHex: job.signature })) return;
       const envelope = sealEnvelope({ keys, deviceId: job.deviceId, counter: job.counter, plaintext: bytes, engine: init.engine });
       bytes.fill(0);
-      results.push({ ok: true, envelope, proofHash: proofHashOf(envelope) });
-      transfer.push(envelope.buffer as ArrayBuffer);
-    }
-    parentPort!.postMessage({ id: message.id, results }, transfer);
+      sealed[i] = envelope;
+      proofHashes[i] = proofHashOf(envelope);
+      total += envelope.length;
+    });
+    const sizes = new Uint32Array(count);
+    const envelopes = new Uint8Array(total);
+    let offset = 0;
+    sealed.forEach((envelope, i) => {
+      if (envelope === undefined) return;
+      envelopes.set(envelope, offset);
+      sizes[i] = envelope.length;
+      offset += envelope.length;
+    });
+    const packed: PackedCryptoResults = { sizes, envelopes, proofHashes };
+    parentPort!.postMessage({ id: message.id, results: packed }, [envelopes.buffer]);
   });
   parentPort!.postMessage({ ready: true });
 }

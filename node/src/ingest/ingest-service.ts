@@ -6,11 +6,14 @@
 // caller's promise resolves only after its row is durable, so a 202 never
 // covers data that could be lost. The store's persistReadings re-checks each
 // counter against the database (the replay check shared by all instances).
+// Signatures are checked off the event loop: on the crypto workers when there
+// are any, else on libuv's threadpool; either way readings are taken in
+// arrival order.
 import { DeviceRateLimitedError, ReplayedCounterError, BadSignatureError } from "../errors/device.js";
 import { ValidationError } from "../errors/request.js";
 import { ReplayedPayloadError, WrongDeviceFormatError } from "../errors/device-formats.js";
 import type { DeviceFormat } from "../store/device-formats-repository.js";
-import { verifyReadingSignature, type SignedReading } from "../crypto/device-signature.js";
+import { verifyReadingSignatureAsync, type SignedReading } from "../crypto/device-signature.js";
 import { sealEnvelope, type CryptoEngine } from "../crypto/envelope.js";
 import type { Keyring } from "../crypto/keyring.js";
 import { proofHashOf } from "../crypto/proof-hash.js";
@@ -75,6 +78,18 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** A native reading whose signature check runs on libuv's threadpool. */
+interface Verifying {
+  reading: SignedReading;
+  device: CachedDevice;
+  bytes: Buffer;
+  now: number;
+  /** The check's outcome, once known. */
+  ok: boolean | undefined;
+  resolve: (r: IngestResult) => void;
+  reject: (e: unknown) => void;
+}
+
 interface Dispatch {
   reading: SignedReading;
   device: CachedDevice;
@@ -101,6 +116,10 @@ export class IngestService {
   readonly #pool: CryptoPool | undefined;
   #dispatchQueue: Dispatch[] = [];
   #dispatchScheduled = false;
+  /** Native readings whose signatures are being checked off the event loop, in arrival order. */
+  #verifying: Verifying[] = [];
+  /** The checks running (flush on close waits for them). */
+  readonly #checks = new Set<Promise<void>>();
   /** Non-native readings queued but not yet durable, by device + replay key. */
   readonly #inFlight = new Map<string, Promise<IngestResult>>();
 
@@ -144,15 +163,9 @@ export class IngestService {
     }
   }
 
-  /** Authenticates and encrypts; throws the 4xx errors; returns the row to persist. */
-  #prepare(reading: SignedReading, cached: CachedDevice, now: number): NewReading {
-    const { device_id, counter, data, signature } = reading;
-    const encoding = reading.encoding ?? "utf8";
-    const device = this.#precheck(reading, cached);
-    const bytes = Buffer.from(data, encoding);
-    if (!verifyReadingSignature({ publicKey: device.publicKey!, deviceId: device_id, counter, data: bytes, signatureHex: signature })) {
-      throw new BadSignatureError({ deviceId: device_id, counter });
-    }
+  /** After the signature verified: rate limit, counter, envelope (the bytes are wiped). */
+  #accept(reading: SignedReading, device: CachedDevice, bytes: Buffer, now: number): NewReading {
+    const { device_id, counter } = reading;
     this.#takeToken(device, now);
     device.lastCounter = counter;
     const keys = this.#keyring.current;
@@ -208,23 +221,60 @@ export class IngestService {
     return this.#ingestWith(reading, device);
   }
 
+  /**
+   * Without crypto workers: the checks that need no crypto here, the Ed25519
+   * check on libuv's threadpool (so the event loop serves HTTP meanwhile and
+   * both cores work), then counter, rate limit and envelope here, in arrival
+   * order whatever order the checks end in, so a device's readings are taken
+   * as the synchronous path would take them.
+   */
   #ingestWith(reading: SignedReading, device: CachedDevice): Promise<IngestResult> {
     if (this.#pool !== undefined) return this.#ingestPooled(reading, device);
-    let row: NewReading;
+    let checked: CachedDevice;
+    let bytes: Buffer;
     try {
-      row = this.#prepare(reading, device, Date.now());
+      checked = this.#precheck(reading, device);
+      bytes = Buffer.from(reading.data, reading.encoding ?? "utf8");
     } catch (error) {
       this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
       return Promise.reject(error);
     }
     return new Promise<IngestResult>((resolve, reject) => {
-      this.#queue.push({ row, resolve, reject });
-      if (this.#queue.length >= this.#options.maxGroup) this.#flush();
-      else if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      const entry: Verifying = { reading, device: checked, bytes, now: Date.now(), ok: undefined, resolve, reject };
+      this.#verifying.push(entry);
+      const check = verifyReadingSignatureAsync({ publicKey: checked.publicKey!, deviceId: reading.device_id, counter: reading.counter, data: bytes, signatureHex: reading.signature }).then((ok) => {
+        this.#checks.delete(check);
+        entry.ok = ok;
+        this.#takeVerified();
+      });
+      this.#checks.add(check);
     });
+  }
+
+  /** Takes in the checked readings at the head of the arrival order. */
+  #takeVerified(): void {
+    let queued = false;
+    while (this.#verifying.length > 0 && this.#verifying[0]!.ok !== undefined) {
+      const e = this.#verifying.shift()!;
+      try {
+        if (!e.ok) throw new BadSignatureError({ deviceId: e.reading.device_id, counter: e.reading.counter });
+        if (e.reading.counter <= e.device.lastCounter) {
+          throw new ReplayedCounterError({ deviceId: e.reading.device_id, counter: e.reading.counter, lastCounter: e.device.lastCounter });
+        }
+        this.#queue.push({ row: this.#accept(e.reading, e.device, e.bytes, e.now), resolve: e.resolve, reject: e.reject });
+        queued = true;
+      } catch (error) {
+        e.bytes.fill(0);
+        this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
+        e.reject(error);
+      }
+    }
+    if (!queued) return;
+    if (this.#queue.length >= this.#options.maxGroup) this.#flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
   /**
@@ -355,9 +405,11 @@ export class IngestService {
   }
 
   /**
-   * Accepts many readings (a gateway's upload), written in one group
-   * transaction with whatever else is queued; returns one outcome per
-   * reading, in order. Refused readings do not stop the others.
+   * Accepts many readings (a gateway's upload) through the same ordered path
+   * as single readings, so they and single ingests reach the store in arrival
+   * order (and are written in group transactions with whatever else is
+   * queued); returns one outcome per reading, in order. Refused readings do
+   * not stop the others.
    */
   async ingestMany(readings: readonly SignedReading[]): Promise<({ ok: true; result: IngestResult } | { ok: false; error: unknown })[]> {
     const devices = new Map<string, CachedDevice | Error>();
@@ -368,31 +420,13 @@ export class IngestService {
         devices.set(id, error as Error);
       }
     }
-    const now = Date.now();
-    const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
-    const rows: NewReading[] = [];
-    const slots: number[] = [];
-    for (const reading of readings) {
-      try {
-        const device = devices.get(reading.device_id)!;
-        if (device instanceof Error) throw device;
-        rows.push(this.#prepare(reading, device, now));
-        slots.push(outcomes.length);
-        outcomes.push({ ok: false, error: undefined });
-      } catch (error) {
-        this.#hooks.onRefused?.((error as { code?: string }).code ?? "ERROR");
-        outcomes.push({ ok: false, error });
-      }
-    }
-    if (rows.length === 0) return outcomes;
-    // Through the one group writer, so these rows and single ingests reach the store in arrival order.
-    const pending = rows.map((row) => new Promise<IngestResult>((resolve, reject) => this.#queue.push({ row, resolve, reject })));
-    this.#flush();
-    const settled = await Promise.allSettled(pending);
-    settled.forEach((o, i) => {
-      outcomes[slots[i]!] = o.status === "fulfilled" ? { ok: true, result: o.value } : { ok: false, error: o.reason as unknown };
+    const pending = readings.map((reading) => {
+      const device = devices.get(reading.device_id)!;
+      if (!(device instanceof Error)) return this.#ingestWith(reading, device);
+      this.#hooks.onRefused?.((device as { code?: string }).code ?? "ERROR");
+      return Promise.reject(device);
     });
-    return outcomes;
+    return (await Promise.allSettled(pending)).map((o) => (o.status === "fulfilled" ? { ok: true as const, result: o.value } : { ok: false as const, error: o.reason as unknown }));
   }
 
   /** Pool path: precheck here, verify + seal on a worker (same worker per device, so order holds), finish here. */
@@ -463,6 +497,7 @@ export class IngestService {
 
   /** Writes everything queued now and waits for it (also called on close). */
   async flush(): Promise<void> {
+    while (this.#checks.size > 0) await Promise.all(this.#checks);
     this.#flush();
     while (this.#writing !== undefined) await this.#writing;
   }

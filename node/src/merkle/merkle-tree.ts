@@ -3,10 +3,11 @@
 // domain-separated keccak256 leaves and nodes, positional pairs, and an odd
 // last node promoted unchanged (never duplicated, so no CVE-2012-2459 style
 // second preimage). The leaf count is part of the commitment.
-import { concatBytes, hexToBytes, keccak256, type Hex } from "viem";
-
-const LEAF_PREFIX = new Uint8Array([0x00]);
-const NODE_PREFIX = new Uint8Array([0x01]);
+// Hashing works on bytes with @noble/hashes' keccak_256 (one 33- or 65-byte
+// input buffer per hash, hex only at the API edge): the commit loop builds a
+// tree over every batch, so this is on the ingest path's CPU budget.
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex, hexToBytes, type Hex } from "viem";
 
 function asBytes32(label: string, value: Hex | Uint8Array): Uint8Array {
   const bytes = typeof value === "string" ? hexToBytes(value) : value;
@@ -16,23 +17,39 @@ function asBytes32(label: string, value: Hex | Uint8Array): Uint8Array {
   return bytes;
 }
 
+/** keccak256(0x00 || proofHash), as bytes. */
+function leafBytes(proofHash: Uint8Array): Uint8Array {
+  const input = new Uint8Array(33);
+  input.set(proofHash, 1);
+  return keccak_256(input);
+}
+
+/** keccak256(0x01 || left || right), as bytes. */
+function nodeBytes(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const input = new Uint8Array(65);
+  input[0] = 0x01;
+  input.set(left, 1);
+  input.set(right, 33);
+  return keccak_256(input);
+}
+
 /** Hash of a leaf: keccak256(0x00 || proofHash). */
 export function hashLeaf(proofHash: Hex | Uint8Array): Hex {
-  return keccak256(concatBytes([LEAF_PREFIX, asBytes32("proofHash", proofHash)]));
+  return bytesToHex(leafBytes(asBytes32("proofHash", proofHash)));
 }
 
 /** Hash of an inner node: keccak256(0x01 || left || right). */
 export function hashNode(left: Hex, right: Hex): Hex {
-  return keccak256(concatBytes([NODE_PREFIX, hexToBytes(left), hexToBytes(right)]));
+  return bytesToHex(nodeBytes(asBytes32("left", left), asBytes32("right", right)));
 }
 
 /** One level up: pairs (0,1), (2,3)...; an odd last node is promoted. */
-function nextLevel(level: readonly Hex[]): Hex[] {
-  const up: Hex[] = [];
+function nextLevel(level: readonly Uint8Array[]): Uint8Array[] {
+  const up: Uint8Array[] = [];
   for (let i = 0; i < level.length; i += 2) {
     const left = level[i]!;
     const right = level[i + 1];
-    up.push(right === undefined ? left : hashNode(left, right));
+    up.push(right === undefined ? left : nodeBytes(left, right));
   }
   return up;
 }
@@ -50,11 +67,20 @@ export interface MerkleTree {
  */
 export function buildMerkleTree(proofHashes: readonly Hex[]): MerkleTree {
   if (proofHashes.length === 0) throw new RangeError('"proofHashes" expected at least one leaf, got 0');
-  const levels: Hex[][] = [proofHashes.map((p) => hashLeaf(p))];
+  const levels: Uint8Array[][] = [proofHashes.map((p) => leafBytes(asBytes32("proofHash", p)))];
   while (levels[levels.length - 1]!.length > 1) {
     levels.push(nextLevel(levels[levels.length - 1]!));
   }
-  return { count: proofHashes.length, root: levels[levels.length - 1]![0]!, levels };
+  const hexLevels = levels.map((level) => level.map((h) => bytesToHex(h)));
+  return { count: proofHashes.length, root: hexLevels[hexLevels.length - 1]![0]!, levels: hexLevels };
+}
+
+/** The root alone (what the commit loop needs): the same value as buildMerkleTree(proofHashes).root. */
+export function merkleRoot(proofHashes: readonly Hex[]): Hex {
+  if (proofHashes.length === 0) throw new RangeError('"proofHashes" expected at least one leaf, got 0');
+  let level = proofHashes.map((p) => leafBytes(asBytes32("proofHash", p)));
+  while (level.length > 1) level = nextLevel(level);
+  return bytesToHex(level[0]!);
 }
 
 /** The inclusion proof of leaf `index`: siblings bottom-up, promoted levels skipped. */

@@ -6,7 +6,7 @@
 // never put one reading in two batches).
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
 
-import { buildMerkleTree } from "../merkle/merkle-tree.js";
+import { merkleRoot } from "../merkle/merkle-tree.js";
 import type { Store } from "../store/index.js";
 
 export interface CloseBatchesParameters {
@@ -37,8 +37,8 @@ export async function closeBatches(store: Store, { batchSize, maxWaitMs, now = D
       batchSize,
       now,
       build: (proofHashes) => {
-        const tree = buildMerkleTree(proofHashes as Hex[]);
-        return { batchId: batchIdOf(tree.root, proofHashes.length), root: tree.root };
+        const root = merkleRoot(proofHashes as Hex[]);
+        return { batchId: batchIdOf(root, proofHashes.length), root };
       },
     });
     if (id === undefined) break;

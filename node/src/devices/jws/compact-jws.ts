@@ -62,6 +62,20 @@ export function verifyJwsSignature(alg: JwsAlg, key: KeyObject, signingInput: Ui
   }
 }
 
+/** verifyJwsSignature on libuv's threadpool (node:crypto's callback form), off the event loop. Never rejects. */
+export function verifyJwsSignatureAsync(alg: JwsAlg, key: KeyObject, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  if (signature.length !== 64) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const done = (error: Error | null, ok: boolean) => resolve(error === null && ok);
+    try {
+      if (alg === "EdDSA") verify(null, signingInput, key, signature, done);
+      else verify("sha256", signingInput, { key, dsaEncoding: "ieee-p1363" }, signature, done);
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 /** The replay key of a signed payload: SHA-256 of the signing input (the same for any re-encoding of the signature). */
 export function signedPayloadKey(signingInput: Uint8Array): string {
   return createHash("sha256").update(signingInput).digest("hex");

@@ -1,9 +1,9 @@
-// Where JWS signatures are checked: on the main thread (no crypto workers),
-// or collected for one event-loop turn and sent in chunks to the crypto
+// Where JWS signatures are checked: on libuv's threadpool (no crypto
+// workers: node:crypto's callback form, off the event loop), or collected for one event-loop turn and sent in chunks to the crypto
 // workers (LCORE_NODE_INGEST_WORKERS > 0), so ES256K / ES256 verification,
 // the expensive part of a JWS reading, uses every core the node is given.
 import type { CryptoPool } from "../../ingest/crypto-pool.js";
-import { verifyJwsSignature } from "./compact-jws.js";
+import { verifyJwsSignatureAsync } from "./compact-jws.js";
 import type { DeviceKey } from "./device-key.js";
 
 interface Waiting {
@@ -27,7 +27,7 @@ export class JwsVerifier {
   }
 
   verify = (key: DeviceKey, signingInput: Buffer, signature: Uint8Array): boolean | Promise<boolean> => {
-    if (this.#pool === undefined) return verifyJwsSignature(key.alg, key.keyObject, signingInput, signature);
+    if (this.#pool === undefined) return verifyJwsSignatureAsync(key.alg, key.keyObject, signingInput, signature);
     return new Promise<boolean>((resolve, reject) => {
       this.#queue.push({ key, signingInput, signature, resolve, reject });
       if (!this.#scheduled) {
