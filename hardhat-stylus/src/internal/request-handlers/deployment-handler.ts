@@ -67,17 +67,20 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
     }
 
     const impersonate = tx.raw !== undefined;
+    /** Sends the placeholder deployment as its signer (impersonated for a raw sender); returns EDR's hash. */
+    const sendAsSigner = async (): Promise<Hex> => {
+      if (impersonate) await rpc.impersonate(from);
+      try {
+        return await rpc.sendTransaction(send);
+      } finally {
+        if (impersonate) await rpc.stopImpersonating(from);
+      }
+    };
     if (!automine || (await mempoolHolds(scope))) {
       // Into EDR's mempool (for a raw sender: the placeholder under the impersonated signer, aliased to
       // the signed hash); the code is set once a block holds it (network.ts, after every request).
       const queue = async (): Promise<Hex> => {
-        if (impersonate) await rpc.impersonate(from);
-        let mined: Hex;
-        try {
-          mined = await rpc.sendTransaction(send);
-        } finally {
-          if (impersonate) await rpc.stopImpersonating(from);
-        }
+        const mined = await sendAsSigner();
         if (tx.raw !== undefined) await recordAlias(rpc, tx.raw.hash, mined);
         scope.stylusDeployments.set(mined.toLowerCase(), bytesToHex(deployment.code));
         return mined;
@@ -98,13 +101,7 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
       return errorResponse(request, -32603, "Transaction reverted", { transactionHash: sent.hash });
     }
     const hash = await sendWithAlias(rpc, tx.raw?.hash, async () => {
-      if (impersonate) await rpc.impersonate(from);
-      let mined: Hex;
-      try {
-        mined = await rpc.sendTransaction(send);
-      } finally {
-        if (impersonate) await rpc.stopImpersonating(from);
-      }
+      const mined = await sendAsSigner();
       const receipt = await rpc.getReceipt(mined);
       if (receipt?.status === "0x1" && receipt.contractAddress !== null) {
         await rpc.setCode(receipt.contractAddress, bytesToHex(deployment.code));
