@@ -12,6 +12,7 @@ import { mvpIoTProcessorAbi } from "../../../contracts-stylus/artifacts/abi.js";
 import { buildStylusInitCode } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { localWallet } from "../helpers/counter-setup.js";
 import { loadMvpDeployedCode } from "../helpers/mvp-artifact.js";
+import { startServedDevnet } from "../../helpers/served-hardhat-node.js";
 
 const DEVICE = keccak256(toHex("device-1"));
 
@@ -143,9 +144,10 @@ describe("hardhat-stylus with the MVPIoTProcessor artifact on a fork", function 
     const code = await loadMvpDeployedCode();
     if (code === undefined) this.skip();
     const { createPublicClient, createWalletClient, http } = await import("viem");
-    const server = await network.createServer("default", "127.0.0.1", 0);
-    const { port } = await server.listen();
-    const url = `http://127.0.0.1:${port}`;
+    // A child process, stopped by its PID: an in-process server's close() waits for the fork's
+    // keep-alive sockets, which EDR may hold for a long time after the fork connection closed.
+    const served = await startServedDevnet({ timeoutMs: 90_000 });
+    const url = served.url;
     try {
       // Origin chain (served, so the fork can reach it): deploy, activate, set up, one commit.
       const origin = createPublicClient({ transport: http(url) });
@@ -192,7 +194,7 @@ describe("hardhat-stylus with the MVPIoTProcessor artifact on a fork", function 
       }
       expect(await origin.readContract({ address: program, abi: mvpIoTProcessorAbi, functionName: "isProofCommitted", args: [keccak256(toHex("on-fork"))] })).to.equal(false);
     } finally {
-      await server.close();
+      await served.stop();
     }
   });
 });
