@@ -126,10 +126,20 @@ export function machineLoad(): { loadAverage: number[]; cores: number } {
 }
 
 /** Writes bench/results/<name>.json (with the load) and says where. */
-export function writeResult(name: string, result: Record<string, unknown>): void {
+/**
+ * Writes bench/results/<name>.json: the benchmark's name, date, Node version and limits, then
+ * `result`, then the machine's load; prints the load and the path.
+ */
+export function writeResult(name: string, limits: BenchLimits, result: Record<string, unknown>): void {
   const out = path.resolve(import.meta.dirname, `results/${name}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ ...result, machine: machineLoad() }, null, 2)}\n`);
+  const header = {
+    benchmark: name,
+    date: new Date().toISOString(),
+    node: process.version,
+    limits: { transactions: limits.transactions, calls: limits.calls, phaseSeconds: limits.phaseSeconds, rounds: limits.rounds },
+  };
+  writeFileSync(out, `${JSON.stringify({ ...header, ...result, machine: machineLoad() }, null, 2)}\n`);
   console.log(`load average ${machineLoad().loadAverage.join(", ")} on ${machineLoad().cores} cores`);
   console.log(`written ${path.relative(process.cwd(), out)}`);
 }

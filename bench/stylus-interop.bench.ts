@@ -116,12 +116,8 @@ for (const [name, result] of Object.entries(medians)) {
 
 console.log("Cross-contract calls, in-process network (hardhat-stylus combined interpreter vs EVM-only)");
 console.table(table);
-writeResult("stylus-interop", {
-  benchmark: "stylus-interop",
-  date: new Date().toISOString(),
-  node: process.version,
+writeResult("stylus-interop", limits, {
   workload: "caller -> callee that bumps a counter (SSTORE + LOG): one transaction (automine) and one eth_call per iteration",
-  limits: { transactions: limits.transactions, calls: limits.calls, phaseSeconds: limits.phaseSeconds, rounds: limits.rounds },
   reported: "median round of each case (rounds alternate the cases); ratios against EVM -> EVM on a network without programs",
   cases: medians,
   ratios,

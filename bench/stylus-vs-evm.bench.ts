@@ -106,12 +106,8 @@ console.table({
     "avg gas": ratio.gasUsed,
   },
 });
-writeResult("stylus-vs-evm", {
-  benchmark: "stylus-vs-evm",
-  date: new Date().toISOString(),
-  node: process.version,
+writeResult("stylus-vs-evm", limits, {
   workload: "MVPIoTProcessor.commitProof (transactions, automine, one at a time) and isProofCommitted (eth_call)",
-  limits: { transactions: limits.transactions, calls: limits.calls, phaseSeconds: limits.phaseSeconds, rounds: limits.rounds },
   reported: "median round of each side (rounds alternate EVM, Stylus)",
   stylusCodeBytes: code.length,
   activationDataFeeWei: stylus.dataFee?.toString(),
