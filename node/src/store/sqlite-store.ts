@@ -11,7 +11,7 @@ import { createMetricsRepository } from "./metrics-repository.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createReadingsRepository } from "./readings-repository.js";
 import { DatabaseUnavailableError } from "../errors/store.js";
-import type { NewReadingSource, NodeStore, OutboxKind, PersistOutcome } from "./types.js";
+import type { DeviceIdentityRow, NewReadingSource, NodeStore, OutboxKind, PersistOutcome } from "./types.js";
 
 /** The synchronous SQLite store (the repositories over one better-sqlite3 handle). */
 export interface SqliteStore {
@@ -58,6 +58,16 @@ function settle<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => 
 /** Adapts the synchronous SQLite store to the NodeStore interface. */
 export function sqliteNodeStore(s: SqliteStore, instanceId: string): NodeStore {
   const lastCounter = s.db.prepare("SELECT last_counter FROM devices WHERE device_id = ?").pluck();
+  /** One transaction: the device row (none if the id or the identity's DID is taken), its identity when given, the on-chain registration when asked. */
+  const registerDevice = (row: Parameters<typeof s.devices.insert>[0], identity: DeviceIdentityRow | undefined, queueOnChain: boolean): boolean =>
+    s.transaction(() => {
+      if (s.devices.get(row.device_id) !== undefined) return false;
+      if (identity !== undefined && identity.did !== null && s.deviceFormats.identityByDid(identity.did) !== undefined) return false;
+      s.devices.insert(row);
+      if (identity !== undefined) s.deviceFormats.insertIdentity(identity);
+      if (queueOnChain) s.outbox.enqueue("register_device", row.device_id, row.registered_at);
+      return true;
+    });
   const persistReadings = (rows: readonly Parameters<typeof s.readings.insert>[0][], kind: OutboxKind | undefined, sources?: readonly (NewReadingSource | undefined)[]): PersistOutcome[] =>
     s.transaction(() => {
       const last = new Map<string, number>();
@@ -96,14 +106,7 @@ export function sqliteNodeStore(s: SqliteStore, instanceId: string): NodeStore {
     db: s.db,
     devices: {
       insert: settle(s.devices.insert),
-      register: settle((row, queueOnChain) =>
-        s.transaction(() => {
-          if (s.devices.get(row.device_id) !== undefined) return false;
-          s.devices.insert(row);
-          if (queueOnChain) s.outbox.enqueue("register_device", row.device_id, row.registered_at);
-          return true;
-        }),
-      ),
+      register: settle((row, queueOnChain) => registerDevice(row, undefined, queueOnChain)),
       get: settle(s.devices.get),
       all: settle(s.devices.all),
       raiseCounter: settle(s.devices.raiseCounter),
@@ -192,16 +195,7 @@ export function sqliteNodeStore(s: SqliteStore, instanceId: string): NodeStore {
       figures: settle((now?: number) => s.metrics.figures(now)),
     },
     deviceFormats: {
-      register: settle((row, identity, queueOnChain) =>
-        s.transaction(() => {
-          if (s.devices.get(row.device_id) !== undefined) return false;
-          if (identity.did !== null && s.deviceFormats.identityByDid(identity.did) !== undefined) return false;
-          s.devices.insert(row);
-          s.deviceFormats.insertIdentity(identity);
-          if (queueOnChain) s.outbox.enqueue("register_device", row.device_id, row.registered_at);
-          return true;
-        }),
-      ),
+      register: settle((row, identity, queueOnChain) => registerDevice(row, identity, queueOnChain)),
       identity: settle(s.deviceFormats.identity),
       identityByDid: settle(s.deviceFormats.identityByDid),
       source: settle(s.deviceFormats.source),

@@ -31,6 +31,14 @@ export interface OpenPostgresStoreParameters {
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
+type NewDeviceRow = Parameters<NodeStore["devices"]["insert"]>[0];
+
+const INSERT_DEVICE = "INSERT INTO devices (device_id, chain_device_id, public_key, owner_address, registered_at) VALUES ($1, $2, $3, $4, $5)";
+
+function deviceParams(row: NewDeviceRow): unknown[] {
+  return [row.device_id, row.chain_device_id, row.public_key, row.owner_address, row.registered_at];
+}
+
 export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poolSize = 10, connectTimeoutMs }: OpenPostgresStoreParameters): Promise<NodeStore> {
   const name = describeDatabaseUrl(url);
   const pool = createPool({ url, max: poolSize, ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) });
@@ -73,6 +81,31 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
     }
   };
 
+  /**
+   * One transaction: the device row (none if the id is taken), its identity when given (none if the
+   * DID is another device's: the device row is undone), and the on-chain registration when asked.
+   */
+  const registerDevice = (row: NewDeviceRow, identity: DeviceIdentityRow | undefined, queueOnChain: boolean): Promise<boolean> =>
+    tx(async (c) => {
+      const inserted = await c.query(`${INSERT_DEVICE} ON CONFLICT DO NOTHING`, deviceParams(row));
+      if (inserted.rowCount !== 1) return false;
+      if (identity !== undefined) {
+        const identified = await c.query(
+          "INSERT INTO device_identities (device_id, format, did, alg, label, enrolled_by) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+          [identity.device_id, identity.format, identity.did, identity.alg, identity.label, identity.enrolled_by],
+        );
+        if (identified.rowCount !== 1) {
+          // The DID is another device's: undo the device row too.
+          await c.query("DELETE FROM devices WHERE device_id = $1", [row.device_id]);
+          return false;
+        }
+      }
+      if (queueOnChain) {
+        await c.query("INSERT INTO outbox (kind, ref, created_at, updated_at) VALUES ('register_device', $1, $2, $2) ON CONFLICT DO NOTHING", [row.device_id, row.registered_at]);
+      }
+      return true;
+    });
+
   const confirmIn = async (c: pg.PoolClient, row: OutboxRow, r: Receipt) => {
     switch (row.kind) {
       case "register_device":
@@ -104,22 +137,9 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
     pool,
     devices: {
       async insert(row) {
-        await q("INSERT INTO devices (device_id, chain_device_id, public_key, owner_address, registered_at) VALUES ($1, $2, $3, $4, $5)", [
-          row.device_id, row.chain_device_id, row.public_key, row.owner_address, row.registered_at,
-        ]);
+        await q(INSERT_DEVICE, deviceParams(row));
       },
-      register: (row, queueOnChain) =>
-        tx(async (c) => {
-          const inserted = await c.query(
-            "INSERT INTO devices (device_id, chain_device_id, public_key, owner_address, registered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            [row.device_id, row.chain_device_id, row.public_key, row.owner_address, row.registered_at],
-          );
-          if (inserted.rowCount !== 1) return false;
-          if (queueOnChain) {
-            await c.query("INSERT INTO outbox (kind, ref, created_at, updated_at) VALUES ('register_device', $1, $2, $2) ON CONFLICT DO NOTHING", [row.device_id, row.registered_at]);
-          }
-          return true;
-        }),
+      register: (row, queueOnChain) => registerDevice(row, undefined, queueOnChain),
       get: (id) => one("SELECT * FROM devices WHERE device_id = $1", [id]),
       all: () => q("SELECT * FROM devices ORDER BY device_id"),
       async raiseCounter(id, counter) {
@@ -390,27 +410,7 @@ export async function openPostgresStore({ url, instanceId, leaseMs = 30_000, poo
       },
     },
     deviceFormats: {
-      register: (row, identity, queueOnChain) =>
-        tx(async (c) => {
-          const inserted = await c.query(
-            "INSERT INTO devices (device_id, chain_device_id, public_key, owner_address, registered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            [row.device_id, row.chain_device_id, row.public_key, row.owner_address, row.registered_at],
-          );
-          if (inserted.rowCount !== 1) return false;
-          const identified = await c.query(
-            "INSERT INTO device_identities (device_id, format, did, alg, label, enrolled_by) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            [identity.device_id, identity.format, identity.did, identity.alg, identity.label, identity.enrolled_by],
-          );
-          if (identified.rowCount !== 1) {
-            // The DID is another device's: undo the device row too.
-            await c.query("DELETE FROM devices WHERE device_id = $1", [row.device_id]);
-            return false;
-          }
-          if (queueOnChain) {
-            await c.query("INSERT INTO outbox (kind, ref, created_at, updated_at) VALUES ('register_device', $1, $2, $2) ON CONFLICT DO NOTHING", [row.device_id, row.registered_at]);
-          }
-          return true;
-        }),
+      register: (row, identity, queueOnChain) => registerDevice(row, identity, queueOnChain),
       identity: (id) => one<DeviceIdentityRow>("SELECT * FROM device_identities WHERE device_id = $1", [id]),
       identityByDid: (did) => one<DeviceIdentityRow>("SELECT * FROM device_identities WHERE did = $1", [did]),
       source: (id) => one<ReadingSourceRow>("SELECT * FROM reading_sources WHERE reading_id = $1", [id]),
