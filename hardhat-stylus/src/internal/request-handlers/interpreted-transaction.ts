@@ -273,10 +273,9 @@ async function sendBehindMempool(
 interface Search {
   ok: boolean;
   gas: bigint;
-  failure?: InterpreterResult;
   /** A successful run whose outcome is the one a run with `gas` has (made with it, or not sensitive to its limit). */
   run?: InterpreterResult;
-  /** The first run (with the cap). */
+  /** The first run (with the cap); when `ok` is false, the failing run. */
   first: InterpreterResult;
   /** Asked to stop there: the first run (with the cap) reached no program nor ArbOS precompile. */
   pureEvm?: boolean;
@@ -301,7 +300,7 @@ async function searchGas(
     result.success && tx.to !== null && gas >= prepared.intrinsic + applicationGasBound(result, tx.to) + extraApplication;
   const first = await run(cap);
   if (options.stopIfPureEvm === true && !first.reachedEmulated) return { ok: first.success, gas: cap, first, pureEvm: true };
-  if (!first.success) return { ok: false, gas: cap, failure: first, first };
+  if (!first.success) return { ok: false, gas: cap, first };
   let lo = receiptGas(prepared, first) - 1n;
   let hi = cap;
   // A run with exactly the limit returned is the run a send with that limit makes: it is handed back for reuse.
@@ -348,9 +347,8 @@ async function estimate(
   let search = await searchGas(tx, prepared, capped, { extraApplication: extra });
   if (!search.ok && capped < blockCap) search = await searchGas(tx, prepared, blockCap, { extraApplication: extra });
   if (!search.ok) {
-    const failure = search.failure as InterpreterResult;
-    if (options.onlyIfEmulated && !failure.reachedEmulated) return undefined;
-    return failureResponse(request, failure);
+    if (options.onlyIfEmulated && !search.first.reachedEmulated) return undefined;
+    return failureResponse(request, search.first);
   }
   return resultResponse(request, numberToHex(search.gas));
 }
