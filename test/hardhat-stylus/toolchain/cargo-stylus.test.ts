@@ -187,6 +187,25 @@ describe("cargo-stylus against `hardhat node`", function () {
     expect(again.output).to.contain("ProgramUpToDate");
   });
 
+  it("cargo stylus deploy with automine off and interval mining: the deployment and the activation are mined by the plugin's interval", async function () {
+    const wasm = path.join(path.dirname(counterWasm), "counter-interval.wasm");
+    writeFileSync(wasm, await watToWasm(counterWat(91)));
+    const test = createTestClient({ mode: "hardhat", transport: http(url) });
+    await test.setAutomine(false);
+    // viem's hardhat mode takes seconds: a block a second.
+    await test.setIntervalMining({ interval: 1 });
+    try {
+      const deployed = await run("deploy", "--no-verify", "-e", url, "--wasm-file", wasm, "--private-key", TEST_KEYS.owner);
+      expect(deployed.exitCode, deployed.output).to.equal(0);
+      const counter = deployedAddress(deployed);
+      expect(await programVersion(counter)).to.equal(2);
+      expect(await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" })).to.equal(0n);
+    } finally {
+      await test.setIntervalMining({ interval: 0 });
+      await test.setAutomine(true);
+    }
+  });
+
   it("cargo stylus cache status reads CacheManager and ArbWasmCache, before and after the program is cached", async function () {
     const before = await run("cache", "status", "-e", url, "--address", mvp);
     expect(before.exitCode, before.output).to.equal(0);
