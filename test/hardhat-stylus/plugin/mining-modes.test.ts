@@ -464,7 +464,7 @@ describe("hardhat-stylus mining modes (automine off, evm_mine, hardhat_mine, int
 
   it("refuses, before mining, two transactions to one address that cannot be told apart but do different things", function () {
     const key = entryKey("0x0000000000000000000000000000000000000001", 0n, new Uint8Array([1, 2]));
-    const base = { count: 0, key, minGasLeft: 0n, outOfGas: false };
+    const base = { count: 0, key, minGasLeft: 0n, outOfGas: false, succeeds: true };
     expect(() =>
       blockEntryCode("0x00000000000000000000000000000000000000aa", [
         { ...base, blob: new Uint8Array([1]) },

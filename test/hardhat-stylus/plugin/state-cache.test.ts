@@ -17,6 +17,7 @@ import {
   defineChain,
   encodeFunctionData,
   http,
+  keccak256,
   numberToHex,
   parseAbi,
   parseEther,
@@ -193,6 +194,92 @@ describe("hardhat-stylus state cache: programs never see stale state", function 
     } finally {
       await connection.provider.request({ method: "evm_setIntervalMining", params: [0] });
     }
+  });
+});
+
+describe("hardhat-stylus state cache: programs it deployed, and applier code left in place", function () {
+  // A program the plugin deployed has its whole storage in the cache (new slots cost no read), and the
+  // entry applier stays at its address after a transaction until a request could observe it.
+  let connection: NetworkConnection;
+  let pub: PublicClient;
+  let counter: Address;
+
+  beforeEach(async function () {
+    connection = await network.create();
+    pub = (await connection.viem.getPublicClient()) as PublicClient;
+    counter = await deployCounter(connection);
+  });
+
+  afterEach(async function () {
+    await connection.close();
+  });
+
+  async function increment(): Promise<void> {
+    const [wallet] = await connection.viem.getWalletClients();
+    const hash = await wallet!.writeContract({ address: counter, abi: counterAbi, functionName: "increment" });
+    expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+  }
+  const read = async (): Promise<bigint> => await pub.readContract({ address: counter, abi: counterAbi, functionName: "get" });
+
+  /** EXTCODEHASH of the counter as EDR itself runs it (a creation eth_call the plugin leaves to EDR). */
+  async function codeHashInEdr(): Promise<Hex> {
+    // PUSH20 counter EXTCODEHASH PUSH0 MSTORE PUSH1 32 PUSH0 RETURN
+    const data = `0x73${counter.slice(2)}3f5f5260205ff3` as Hex;
+    return (await connection.provider.request({ method: "eth_call", params: [{ data }, "latest"] })) as Hex;
+  }
+
+  it("puts the program's code back before EDR runs anything that could see it", async function () {
+    const code = (await pub.getCode({ address: counter }))!;
+    await increment();
+    await increment();
+    expect(await codeHashInEdr()).to.equal(keccak256(code));
+    expect(await pub.getCode({ address: counter })).to.equal(code);
+    // A snapshot taken after a transaction holds the program, not the applier: reverting to it keeps the program working.
+    await increment();
+    const snapshot = await connection.provider.request({ method: "evm_snapshot" });
+    await increment();
+    await connection.provider.request({ method: "evm_revert", params: [snapshot] });
+    expect(await codeHashInEdr()).to.equal(keccak256(code));
+    expect(await read()).to.equal(3n);
+    await increment();
+    expect(await read()).to.equal(4n);
+  });
+
+  it("sees every writer of a program it deployed: its own transactions, reverts, set storage, replaced code", async function () {
+    await increment();
+    await increment();
+    expect(await read()).to.equal(2n);
+    const snapshot = await connection.provider.request({ method: "evm_snapshot" });
+    await increment();
+    await connection.provider.request({ method: "evm_revert", params: [snapshot] });
+    await increment();
+    expect(await read()).to.equal(3n);
+    await connection.provider.request({ method: "hardhat_setStorageAt", params: [counter, WORD(0n), WORD(40n)] });
+    await increment();
+    expect(await read()).to.equal(41n);
+    // EVM code put at the address writes slot 0 when EDR runs it; the program then sees that value.
+    const code = (await pub.getCode({ address: counter }))!;
+    // PUSH1 7 PUSH0 SSTORE STOP
+    await connection.provider.request({ method: "hardhat_setCode", params: [counter, "0x60075f5500"] });
+    const [wallet] = await connection.viem.getWalletClients();
+    await pub.waitForTransactionReceipt({ hash: await wallet!.sendTransaction({ to: counter, gas: 100_000n }) });
+    await connection.provider.request({ method: "hardhat_setCode", params: [counter, code] });
+    expect(await read()).to.equal(7n);
+    await increment();
+    expect(await read()).to.equal(8n);
+  });
+
+  it("sees a block of its transactions mined with automine off", async function () {
+    await increment();
+    await connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    const [wallet] = await connection.viem.getWalletClients();
+    await wallet!.writeContract({ address: counter, abi: counterAbi, functionName: "increment" });
+    await wallet!.writeContract({ address: counter, abi: counterAbi, functionName: "increment" });
+    await connection.provider.request({ method: "evm_mine" });
+    await connection.provider.request({ method: "evm_setAutomine", params: [true] });
+    expect(await read()).to.equal(3n);
+    await increment();
+    expect(await read()).to.equal(4n);
   });
 });
 

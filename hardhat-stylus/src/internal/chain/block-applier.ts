@@ -28,6 +28,8 @@ export interface EntryCase {
   blob: Uint8Array;
   minGasLeft: bigint;
   outOfGas: boolean;
+  /** The transaction succeeds (its burn may call out; a failing one's must not, see applyBody). */
+  succeeds: boolean;
 }
 
 /** Thrown before mining when the block's transactions cannot be applied in one block. */
@@ -50,7 +52,7 @@ export function dispatchGas(calldataLength: number): bigint {
 }
 
 const sameCase = (a: EntryCase, b: EntryCase): boolean =>
-  a.minGasLeft === b.minGasLeft && a.outOfGas === b.outOfGas && bytesToHex(a.blob) === bytesToHex(b.blob);
+  a.minGasLeft === b.minGasLeft && a.outOfGas === b.outOfGas && a.succeeds === b.succeeds && bytesToHex(a.blob) === bytesToHex(b.blob);
 
 /**
  * The code for an address: entries for `cases` (in the block's order), and the effects applier's
@@ -59,7 +61,7 @@ const sameCase = (a: EntryCase, b: EntryCase): boolean =>
 export function blockEntryCode(address: Address, cases: readonly EntryCase[], servesOther: boolean): Uint8Array {
   if (cases.length === 1 && !servesOther) {
     const only = cases[0] as EntryCase;
-    return entryApplierCode(only.blob, only.minGasLeft, only.outOfGas);
+    return entryApplierCode(only.blob, only.minGasLeft, only.outOfGas, only.succeeds);
   }
   // Groups by count; within a group, distinct keys.
   const groups = new Map<number, EntryCase[]>();
@@ -112,7 +114,7 @@ export function blockEntryCode(address: Address, cases: readonly EntryCase[], se
     distinct.forEach((c, i) => {
       out.push({ label: `case${i}` });
       if (c.outOfGas) out.push("INVALID");
-      else out.push(...applyBody(offsets[i] ?? 0, c.blob.length, c.minGasLeft, `_${i}`));
+      else out.push(...applyBody(offsets[i] ?? 0, c.blob.length, c.minGasLeft, c.succeeds, `_${i}`));
     });
     return out;
   };

@@ -198,7 +198,7 @@ async function planBlock(
       tx,
       from,
       value,
-      entry: { to: entry, result, case: { count, key: entryKey(from, value, run.data), blob, minGasLeft, outOfGas: result.outOfGas } },
+      entry: { to: entry, result, case: { count, key: entryKey(from, value, run.data), blob, minGasLeft, outOfGas: result.outOfGas, succeeds: result.success } },
     });
   }
   if (!reached) return undefined;

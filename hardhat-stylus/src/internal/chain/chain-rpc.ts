@@ -5,6 +5,7 @@
 // value; every request that may change state updates or empties it.
 import type { Address, Hex } from "viem";
 
+import { CodeRestores } from "./code-restores.js";
 import { READ_ONLY_METHODS, StateCache, storageWord, type MinedChanges } from "./state-cache.js";
 
 /** Sends one JSON-RPC request below the plugin and resolves with its result (rejects on JSON-RPC errors). */
@@ -82,13 +83,25 @@ export class ChainRpc {
   readonly #constants: ConnectionConstants;
   /** The connection's cache of state at "latest" (a throwaway one when none is given). */
   readonly cache: StateCache;
+  /** Code the connection still has to put back in EDR (the `send` given applies them first). */
+  readonly #restores: CodeRestores;
   /** Set by `sendMined`: the changes of the send in flight are known, forget only those. */
   #minedChanges: MinedChanges | undefined;
 
-  constructor(send: SendBelow, constants: ConnectionConstants = {}, cache: StateCache = new StateCache()) {
+  constructor(send: SendBelow, constants: ConnectionConstants = {}, cache: StateCache = new StateCache(), restores: CodeRestores = new CodeRestores()) {
     this.#send = send;
     this.#constants = constants;
     this.cache = cache;
+    this.#restores = restores;
+  }
+
+  /**
+   * Leaves whatever code EDR holds at `address` until a request could observe it (code-restores.ts),
+   * and answers code reads at "latest" with `code` meanwhile.
+   */
+  deferCodeRestore(address: Address, code: Hex): void {
+    this.#restores.defer(address, code);
+    this.cache.setCode(address, code);
   }
 
   async request<T>(method: string, params: unknown[] = []): Promise<T> {
@@ -102,7 +115,7 @@ export class ChainRpc {
       if (!tracked) {
         const mined = SEND_METHODS.has(method) ? this.#minedChanges : undefined;
         if (mined !== undefined) this.cache.forgetMined(mined);
-        else this.cache.clear();
+        else this.cache.clear(method, params);
       }
     }
   }

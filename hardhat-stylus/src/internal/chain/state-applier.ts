@@ -10,7 +10,7 @@
 // - every other account with storage writes or logs holds the effects
 //   applier too, and the target's list calls it with that account's part
 //   (logs keep their global order, each from its own account).
-// Then codes are restored (created contracts get their code), and balance and
+// Then codes are restored, lazily (chain/code-restores.ts; created contracts get their code), and balance and
 // nonce changes that no mined opcode made (value moved between contracts,
 // creators' nonces) are set.
 import { bytesToHex, hexToBytes, numberToHex, type Address, type Hex } from "viem";
@@ -125,12 +125,49 @@ export function effectsGasBound(effects: readonly AppliedEffect[]): bigint {
   return gas;
 }
 
+/** Gas above `minGasLeft` at which the burn stops calling out and finishes with the step loop. */
+const BURN_FINE_WINDOW = 400n;
+/** Gas above `minGasLeft` each burning call aims to leave (within the fine window, never below `minGasLeft`). */
+const BURN_CALL_TARGET = 250n;
+
 /**
  * The part of an entry applier that applies one transaction's blob (at `offset` in the code, `length`
- * bytes): DELEGATECALL the effects applier with it, burn gas down to `minGasLeft`, then return or revert
- * with the applier's data. `tag` keeps labels apart when one code holds several bodies.
+ * bytes): DELEGATECALL the effects applier with it, copy its return data to memory, burn gas down to
+ * `minGasLeft`, then return or revert with that data. `tag` keeps labels apart when one code holds
+ * several bodies.
+ *
+ * The burn costs a few calls whatever its size: EDR steps every opcode through its tracer (~7 µs per
+ * 1,000 gas of a step loop), so a loop over tens of thousands of gas cost more than the rest of the
+ * mined transaction. Each call hands all gas above `minGasLeft + BURN_CALL_TARGET` to the (warm)
+ * effects applier with empty calldata, which it consumes (op 0 is unknown: INVALID); the 63/64 rule
+ * leaves 1/64 behind, so a tight limit takes a few calls. The step loop then ends at the same place as
+ * before: the first GAS at or below `minGasLeft`.
  */
-export function applyBody(offset: number, length: number, minGasLeft: bigint, tag = ""): AsmItem[] {
+export function applyBody(offset: number, length: number, minGasLeft: bigint, succeeds: boolean, tag = ""): AsmItem[] {
+  // A failing transaction keeps the step loop only: EDR names the last failed frame in its error, and
+  // a burning call's INVALID would replace the revert the program made.
+  const burnCalls: AsmItem[] = [
+    { label: `coarse${tag}` },
+    { push: minGasLeft + BURN_FINE_WINDOW },
+    "GAS",
+    "GT",
+    "ISZERO",
+    { pushLabel: `fine${tag}` },
+    "JUMPI",
+    { push: 0 },
+    { push: 0 },
+    { push: 0 },
+    { push: 0 },
+    { push: 0 },
+    { push: BigInt(APPLIER_HELPER_ADDRESS) },
+    { push: minGasLeft + BURN_CALL_TARGET },
+    "GAS",
+    "SUB",
+    "CALL",
+    "POP",
+    { pushLabel: `coarse${tag}` },
+    "JUMP",
+  ];
   return [
     { push: length },
     { push: offset },
@@ -143,23 +180,25 @@ export function applyBody(offset: number, length: number, minGasLeft: bigint, ta
     { push: BigInt(APPLIER_HELPER_ADDRESS) },
     "GAS",
     "DELEGATECALL", // [ok]
-    { label: `burn${tag}` },
-    { push: minGasLeft },
-    "GAS",
-    "GT",
-    { pushLabel: `burn${tag}` },
-    "JUMPI",
+    // The burning calls replace the return data: keep it in memory (the blob held there is spent).
     "RETURNDATASIZE",
     { push: 0 },
     { push: 0 },
     "RETURNDATACOPY",
+    "RETURNDATASIZE", // [ok, n]
+    ...(succeeds ? burnCalls : []),
+    { label: `fine${tag}` },
+    { push: minGasLeft },
+    "GAS",
+    "GT",
+    { pushLabel: `fine${tag}` },
+    "JUMPI",
+    "SWAP1", // [n, ok]
     { pushLabel: `ok${tag}` },
     "JUMPI",
-    "RETURNDATASIZE",
     { push: 0 },
     "REVERT",
     { label: `ok${tag}` },
-    "RETURNDATASIZE",
     { push: 0 },
     "RETURN",
   ];
@@ -169,9 +208,9 @@ export function applyBody(offset: number, length: number, minGasLeft: bigint, ta
 export const ENTRY_MARKER: AsmItem[] = [{ push: 0x53545941 }, "POP"];
 
 /** The entry applier's code for one transaction. */
-export function entryApplierCode(blob: Uint8Array, minGasLeft: bigint, outOfGas: boolean): Uint8Array {
+export function entryApplierCode(blob: Uint8Array, minGasLeft: bigint, outOfGas: boolean, succeeds: boolean): Uint8Array {
   if (outOfGas) return assemble([...ENTRY_MARKER, "INVALID"]);
-  const body = (offset: number): AsmItem[] => [...ENTRY_MARKER, ...applyBody(offset, blob.length, minGasLeft)];
+  const body = (offset: number): AsmItem[] => [...ENTRY_MARKER, ...applyBody(offset, blob.length, minGasLeft, succeeds)];
   let offset = 0;
   let code = assemble(body(offset));
   while (code.length !== offset) {
@@ -203,7 +242,7 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   const { rpc, to, result } = params;
   const { blob, others } = entryBlob(result, to);
   const minGasLeft = params.gasLimit > params.targetGas ? params.gasLimit - params.targetGas : 0n;
-  const entry = entryApplierCode(blob, minGasLeft, result.outOfGas);
+  const entry = entryApplierCode(blob, minGasLeft, result.outOfGas, result.success);
   const applierHex = bytesToHex(EFFECTS_APPLIER_CODE);
 
   const installed = [to.toLowerCase(), ...others];
@@ -222,7 +261,8 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   try {
     hash = await rpc.sendMined(minedChanges(params), params.send);
   } finally {
-    for (const [address, code] of originals) await rpc.setCode(address as Address, code);
+    // Put back when a later request could see the appliers (the next send to the program replaces them anyway).
+    for (const [address, code] of originals) rpc.deferCodeRestore(address as Address, code);
   }
   if (result.success) await settleAccounts(params);
   return hash;

@@ -84,6 +84,30 @@ export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
   "hardhat_stopImpersonatingAccount",
 ]);
 
+/**
+ * Methods after which EDR still holds every program storage slot it held before: EDR runs no
+ * Stylus code (a program's storage changes only through the plugin's appliers, whose writes are
+ * tracked), and these write no storage. A hardhat_setCode or hardhat_setStorageAt from outside the
+ * plugin ends what is known of that account only (see StateCache.clear).
+ */
+const PROGRAM_STORAGE_KEEPING_METHODS: ReadonlySet<string> = new Set([
+  "eth_sendRawTransaction",
+  "eth_sendTransaction",
+  "evm_increaseTime",
+  "evm_setAutomine",
+  "evm_setBlockGasLimit",
+  "evm_setIntervalMining",
+  "evm_setNextBlockTimestamp",
+  "evm_snapshot",
+  "hardhat_setBalance",
+  "hardhat_setCoinbase",
+  "hardhat_setLoggingEnabled",
+  "hardhat_setMinGasPrice",
+  "hardhat_setNextBlockBaseFeePerGas",
+  "hardhat_setNonce",
+  "hardhat_setPrevRandao",
+]);
+
 /** What a transaction mined by the plugin may have changed, besides the latest block and its coinbase. */
 export interface MinedChanges {
   /** The transaction's sender (its nonce moves by one when the transaction is mined). */
@@ -103,24 +127,62 @@ function slotKey(address: string, slot: Hex): string {
   return `${address.toLowerCase()}:${storageWord(slot)}`;
 }
 
+const ZERO_WORD: Hex = `0x${"0".repeat(64)}`;
+/** Slots kept per program whose whole storage is known (past it, the program is read like others). */
+const KNOWN_SLOTS_LIMIT = 100_000;
+
 export class StateCache {
   readonly #code = new Map<string, Hex>();
   readonly #balance = new Map<string, bigint>();
   readonly #nonce = new Map<string, bigint>();
   readonly #storage = new Map<string, Hex>();
+  /**
+   * Programs whose whole storage the plugin knows (deployed by it with empty storage on a chain
+   * that is not a fork): address -> slot key -> value; a slot not listed is zero. Kept across
+   * clear() while the clearing request could not have changed a program's storage.
+   */
+  readonly #known = new Map<string, Map<string, Hex>>();
+  /** Accounts that ever got a hardhat_setStorageAt on this connection (never marked as known). */
+  readonly #storageSet = new Set<string>();
   #latestBlock: BlockHeaderInfo | undefined;
   #accounts: Address[] | undefined;
   /** Counts emptyings (tests and diagnostics: the cache reacted to a write). */
   clears = 0;
 
-  /** Forgets everything (a request EDR executed may have changed any state). */
-  clear(): void {
+  /**
+   * Forgets everything a request EDR executed may have changed. `method` (and its `params`) says
+   * which request: without it, or for a method that may write storage, what is known of programs'
+   * whole storage goes too.
+   */
+  clear(method?: string, params?: readonly unknown[]): void {
+    if (method === "hardhat_setStorageAt" && typeof params?.[0] === "string") this.#storageSet.add(params[0].toLowerCase());
     this.#code.clear();
     this.#balance.clear();
     this.#nonce.clear();
     this.#storage.clear();
     this.#latestBlock = undefined;
     this.clears++;
+    if (this.#known.size === 0) return;
+    const target = typeof params?.[0] === "string" ? params[0].toLowerCase() : undefined;
+    if (method === "hardhat_setCode" || method === "hardhat_setStorageAt") {
+      // Replaced code could be EVM code that EDR runs; a set slot is one the plugin did not write.
+      if (target !== undefined) this.#known.delete(target);
+      else this.#known.clear();
+    } else if (method === undefined || !PROGRAM_STORAGE_KEEPING_METHODS.has(method)) {
+      this.#known.clear();
+    }
+  }
+
+  /** Marks a program just deployed with empty storage as one whose every slot the cache knows. */
+  markStorageKnown(address: string): void {
+    const key = address.toLowerCase();
+    if (this.#storageSet.has(key)) return;
+    this.#known.set(key, new Map());
+  }
+
+  /** Whether every slot of `address` is known (tests and diagnostics). */
+  storageKnown(address: string): boolean {
+    return this.#known.has(address.toLowerCase());
   }
 
   getCode(address: string): Hex | undefined {
@@ -148,11 +210,22 @@ export class StateCache {
   }
 
   getStorage(address: string, slot: Hex): Hex | undefined {
-    return this.#storage.get(slotKey(address, slot));
+    const key = slotKey(address, slot);
+    const cached = this.#storage.get(key);
+    if (cached !== undefined) return cached;
+    const known = this.#known.get(address.toLowerCase());
+    return known === undefined ? undefined : (known.get(key) ?? ZERO_WORD);
   }
 
   setStorage(address: string, slot: Hex, value: Hex): void {
-    this.#storage.set(slotKey(address, slot), storageWord(value));
+    const key = slotKey(address, slot);
+    const word = storageWord(value);
+    this.#storage.set(key, word);
+    const known = this.#known.get(address.toLowerCase());
+    if (known === undefined) return;
+    known.set(key, word);
+    // Bounded: a program with that many slots is read from EDR again, like any other account.
+    if (known.size > KNOWN_SLOTS_LIMIT) this.#known.delete(address.toLowerCase());
   }
 
   get latestBlock(): BlockHeaderInfo | undefined {
@@ -195,6 +268,7 @@ export class StateCache {
         this.setNonce(address, BigInt(a));
         return true;
       case "hardhat_setStorageAt":
+        this.#storageSet.add(address.toLowerCase());
         this.setStorage(address, a, b);
         return true;
       default:

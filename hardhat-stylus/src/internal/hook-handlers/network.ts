@@ -25,6 +25,7 @@ import { createArbOsPrecompiles, DEFAULT_ARBOS_OPTIONS, type ArbOsOptions } from
 import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
+import { CodeRestores } from "../chain/code-restores.js";
 import { READ_ONLY_METHODS, StateCache } from "../chain/state-cache.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
@@ -146,6 +147,28 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     }
     return cache;
   };
+  // Program code still to put back in EDR after entry appliers, per connection (code-restores.ts).
+  const restores = new WeakMap<object, CodeRestores>();
+  const restoresOf = (connection: object): CodeRestores => {
+    let r = restores.get(connection);
+    if (r === undefined) {
+      r = new CodeRestores();
+      restores.set(connection, r);
+    }
+    return r;
+  };
+  /** Puts deferred program code back before `request` reaches EDR, when it could observe it. */
+  const restoreBefore = async <ChainTypeT extends ChainType | string>(
+    next: Next<ChainTypeT>,
+    context: HookContext,
+    connection: NetworkConnection<ChainTypeT>,
+    request: { method: string; params?: unknown },
+  ): Promise<void> => {
+    await restoresOf(connection).before(request.method, request.params, async (address, code) => {
+      const response = await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "hardhat_setCode", params: [address, code] });
+      if ("error" in response && response.error !== undefined) throw new Error(`restoring the code of ${address}: ${response.error.message}`);
+    });
+  };
   /** Sends a request straight to EDR; a method that may change state empties the cache. */
   const below = async <ChainTypeT extends ChainType | string>(
     next: Next<ChainTypeT>,
@@ -153,11 +176,12 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     connection: NetworkConnection<ChainTypeT>,
     request: JsonRpcRequest,
   ): Promise<JsonRpcResponse> => {
+    await restoreBefore(next, context, connection, request);
     if (READ_ONLY_METHODS.has(request.method)) return await next(context, connection, request);
     try {
       return await next(context, connection, request);
     } finally {
-      cacheOf(connection).clear();
+      cacheOf(connection).clear(request.method, Array.isArray(request.params) ? request.params : []);
     }
   };
   // One mutex per connection, created before the rest of the state (which may await).
@@ -234,6 +258,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       forkAfterReset.delete(connection);
       constants.delete(connection);
       caches.delete(connection);
+      restores.delete(connection);
       await next(context, connection);
     },
 
@@ -253,6 +278,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
           await insidePlugin.run(true, async () => {
             const cache = cacheOf(connection);
             const rpc = new ChainRpc(async (method, params) => {
+              await restoreBefore(next, context, connection, { method, params });
               const response = await next(context, connection, {
                 jsonrpc: "2.0",
                 id: `hardhat-stylus-${++internalId}`,
@@ -266,7 +292,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 });
               }
               return "result" in response ? response.result : undefined;
-            }, constantsOf(connection), cache);
+            }, constantsOf(connection), cache, restoresOf(connection));
             if (request.method === "evm_setAutomine" || request.method === "evm_setIntervalMining") {
               // Forget the cached automine flag; it is read again when a Stylus transaction needs it.
               delete constantsOf(connection).automine;

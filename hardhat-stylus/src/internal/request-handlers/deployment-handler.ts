@@ -105,6 +105,9 @@ export class StylusDeploymentHandler implements StylusRequestHandler {
       const receipt = await rpc.getReceipt(mined);
       if (receipt?.status === "0x1" && receipt.contractAddress !== null) {
         await rpc.setCode(receipt.contractAddress, bytesToHex(deployment.code));
+        // A new account on a chain that is not a fork: its storage is empty, and from now on only the
+        // plugin's appliers write it, so the state cache can answer every slot (state-cache.ts).
+        if (scope.remoteActivation === undefined) rpc.cache.markStorageKnown(receipt.contractAddress);
       }
       return mined;
     });
