@@ -53,6 +53,11 @@ export interface ConnectionConstants {
   automine?: boolean;
   /** EDR answers a send whose transaction failed with an error (the network's throwOnTransactionFailures). */
   sendsThrowOnFailure?: boolean;
+  /**
+   * A transaction costs its sender exactly gas used × effective gas price plus the value it moves
+   * (an in-process chain of type l1 or generic; OP chains add a data fee).
+   */
+  feesAreGasOnly?: boolean;
 }
 
 /** A block as eth_getBlockBy* returns it, reduced to what the plugin reads. */
@@ -62,7 +67,15 @@ interface RawBlock {
   baseFeePerGas?: Hex;
   gasLimit: Hex;
   miner: Address;
+  gasUsed?: Hex;
   transactions?: unknown[];
+}
+
+/** A transaction of a block read with full transactions, reduced to what the plugin reads. */
+interface RawBlockTransaction {
+  hash: Hex;
+  gasPrice?: Hex;
+  value?: Hex;
 }
 
 function headerOf(raw: RawBlock): BlockHeaderInfo {
@@ -129,6 +142,7 @@ export class ChainRpc {
    */
   async sendMined(changes: MinedChanges, send: () => Promise<Hex>): Promise<Hex> {
     const senderNonce = this.cache.getNonce(changes.sender);
+    const senderBalance = this.cache.getBalance(changes.sender);
     this.#minedChanges = changes;
     let hash: Hex;
     try {
@@ -140,9 +154,10 @@ export class ChainRpc {
     } finally {
       this.#minedChanges = undefined;
     }
-    const block = await this.request<RawBlock | null>("eth_getBlockByNumber", ["latest", false]);
+    const block = await this.request<RawBlock | null>("eth_getBlockByNumber", ["latest", true]);
     const only = block?.transactions;
-    if (block === null || only?.length !== 1 || typeof only[0] !== "string" || only[0].toLowerCase() !== hash.toLowerCase()) {
+    const mined = only?.length === 1 ? (only[0] as RawBlockTransaction) : undefined;
+    if (block === null || mined?.hash?.toLowerCase() !== hash.toLowerCase()) {
       this.cache.clear();
       return hash;
     }
@@ -150,14 +165,25 @@ export class ChainRpc {
     this.cache.forgetMined({ sender: changes.sender, accounts: [block.miner], slots: [] });
     this.cache.latestBlock = headerOf(block);
     if (senderNonce !== undefined) this.cache.setNonce(changes.sender, senderNonce + 1n);
-    if (changes.slots.length > 0) {
-      // A send EDR answered without an error succeeded when failures throw; otherwise the receipt says.
-      const succeeded =
-        this.#constants.sendsThrowOnFailure === true ||
-        (await this.request<{ status?: Hex } | null>("eth_getTransactionReceipt", [hash]))?.status === "0x1";
-      if (succeeded) {
-        for (const { address, slot, value } of changes.slots) this.cache.setStorage(address, slot, value);
-      }
+    // A send EDR answered without an error succeeded when failures throw; otherwise the receipt says.
+    let succeeded: boolean | undefined = this.#constants.sendsThrowOnFailure === true ? true : undefined;
+    const knowSucceeded = async (): Promise<boolean> =>
+      (succeeded ??= (await this.request<{ status?: Hex } | null>("eth_getTransactionReceipt", [hash]))?.status === "0x1");
+    if (changes.slots.length > 0 && (await knowSucceeded())) {
+      for (const { address, slot, value } of changes.slots) this.cache.setStorage(address, slot, value);
+    }
+    // The sender paid gas used × effective price (and the value, if it went through): no need to read it again.
+    const others = changes.accounts.filter((a) => a.toLowerCase() !== changes.sender.toLowerCase());
+    if (
+      this.#constants.feesAreGasOnly === true &&
+      senderBalance !== undefined &&
+      others.length === 0 &&
+      block.miner.toLowerCase() !== changes.sender.toLowerCase() &&
+      block.gasUsed !== undefined &&
+      mined.gasPrice !== undefined
+    ) {
+      const value = (await knowSucceeded()) ? BigInt(mined.value ?? "0x0") : 0n;
+      this.cache.setBalance(changes.sender, senderBalance - BigInt(block.gasUsed) * BigInt(mined.gasPrice) - value);
     }
     return hash;
   }

@@ -132,7 +132,10 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     let c = constants.get(connection);
     if (c === undefined) {
       const config = connection.networkConfig;
-      c = { sendsThrowOnFailure: config.type === "edr-simulated" && config.throwOnTransactionFailures };
+      c = {
+        sendsThrowOnFailure: config.type === "edr-simulated" && config.throwOnTransactionFailures,
+        feesAreGasOnly: config.type === "edr-simulated" && connection.chainType !== "op",
+      };
       constants.set(connection, c);
     }
     return c;
