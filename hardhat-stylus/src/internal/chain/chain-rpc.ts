@@ -109,12 +109,17 @@ export class ChainRpc {
   }
 
   /**
-   * Leaves whatever code EDR holds at `address` until a request could observe it (code-restores.ts),
-   * and answers code reads at "latest" with `code` meanwhile.
+   * Leaves `installed` (the code EDR holds at `address`) until a request could observe it
+   * (code-restores.ts), and answers code reads at "latest" with `code` meanwhile.
    */
-  deferCodeRestore(address: Address, code: Hex): void {
-    this.#restores.defer(address, code);
+  deferCodeRestore(address: Address, code: Hex, installed: Hex): void {
+    this.#restores.defer(address, code, installed);
     this.cache.setCode(address, code);
+  }
+
+  /** Puts `code` at `address` in EDR, unless a deferred restore left exactly that code there (one request fewer). */
+  async installCode(address: Address, code: Hex): Promise<void> {
+    if (!this.#restores.claim(address, code)) await this.setCode(address, code);
   }
 
   async request<T>(method: string, params: unknown[] = []): Promise<T> {

@@ -47,26 +47,44 @@ function mentionsPending(params: unknown): boolean {
 
 /** The restores one connection still owes EDR (lower-case address → the code to put back). */
 export class CodeRestores {
-  readonly #pending = new Map<string, Hex>();
+  /** Lower-case address -> the code to put back, and the code EDR holds there meanwhile. */
+  readonly #pending = new Map<string, { restore: Hex; installed: Hex }>();
 
-  /** Puts `code` back at `address` before the next request that could see the difference. */
-  defer(address: Hex, code: Hex): void {
-    this.#pending.set(address.toLowerCase(), code);
+  /** Puts `restore` back at `address` (which holds `installed` in EDR) before a request could see the difference. */
+  defer(address: Hex, restore: Hex, installed: Hex): void {
+    this.#pending.set(address.toLowerCase(), { restore, installed });
+  }
+
+  /**
+   * When EDR still holds exactly `code` at `address` under a deferred restore, takes that restore
+   * back (the caller wants `code` there and defers again afterwards) and says so; else false.
+   */
+  claim(address: Hex, code: Hex): boolean {
+    const key = address.toLowerCase();
+    const pending = this.#pending.get(key);
+    if (pending === undefined || pending.installed.toLowerCase() !== code.toLowerCase()) return false;
+    this.#pending.delete(key);
+    return true;
   }
 
   get size(): number {
     return this.#pending.size;
   }
 
-  /** To call before `method` reaches EDR: restores what it could observe (all of it, or nothing). */
-  async before(method: string, params: unknown, setCode: RawSetCode): Promise<void> {
+  /**
+   * To call before `method` reaches EDR: restores what it could observe (all of it, or nothing).
+   * `internal`: the plugin's own request, which reads only the header of a block it asks for
+   * without transactions (the pending block's header does not depend on code).
+   */
+  async before(method: string, params: unknown, setCode: RawSetCode, internal = false): Promise<void> {
     if (this.#pending.size === 0) return;
     if (method === "hardhat_setCode" && Array.isArray(params) && typeof params[0] === "string") {
       this.#pending.delete(params[0].toLowerCase());
     }
-    if (RESTORE_SAFE_METHODS.has(method) && !mentionsPending(params)) return;
+    const headerOnly = internal && method === "eth_getBlockByNumber" && Array.isArray(params) && params[1] === false;
+    if (RESTORE_SAFE_METHODS.has(method) && (headerOnly || !mentionsPending(params))) return;
     const owed = [...this.#pending];
     this.#pending.clear();
-    for (const [address, code] of owed) await setCode(address as Hex, code);
+    for (const [address, { restore }] of owed) await setCode(address as Hex, restore);
   }
 }

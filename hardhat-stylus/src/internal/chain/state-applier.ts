@@ -255,14 +255,16 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
   if ((await rpc.getCode(APPLIER_HELPER_ADDRESS, "latest")).toLowerCase() !== applierHex.toLowerCase()) {
     await rpc.setCode(APPLIER_HELPER_ADDRESS, applierHex);
   }
-  for (const address of others) await rpc.setCode(address as Address, applierHex);
-  await rpc.setCode(to, bytesToHex(entry));
+  // Accounts called with their part of the effects may still hold the applier from the last transaction.
+  for (const address of others) await rpc.installCode(address as Address, applierHex);
+  const entryHex = bytesToHex(entry);
+  await rpc.setCode(to, entryHex);
   let hash: Hex;
   try {
     hash = await rpc.sendMined(minedChanges(params), params.send);
   } finally {
     // Put back when a later request could see the appliers (the next send to the program replaces them anyway).
-    for (const [address, code] of originals) rpc.deferCodeRestore(address as Address, code);
+    for (const [address, code] of originals) rpc.deferCodeRestore(address as Address, code, address === to.toLowerCase() ? entryHex : applierHex);
   }
   if (result.success) await settleAccounts(params);
   return hash;

@@ -166,11 +166,17 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     context: HookContext,
     connection: NetworkConnection<ChainTypeT>,
     request: { method: string; params?: unknown },
+    internal = false,
   ): Promise<void> => {
-    await restoresOf(connection).before(request.method, request.params, async (address, code) => {
-      const response = await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "hardhat_setCode", params: [address, code] });
-      if ("error" in response && response.error !== undefined) throw new Error(`restoring the code of ${address}: ${response.error.message}`);
-    });
+    await restoresOf(connection).before(
+      request.method,
+      request.params,
+      async (address, code) => {
+        const response = await next(context, connection, { jsonrpc: "2.0", id: `hardhat-stylus-${++internalId}`, method: "hardhat_setCode", params: [address, code] });
+        if ("error" in response && response.error !== undefined) throw new Error(`restoring the code of ${address}: ${response.error.message}`);
+      },
+      internal,
+    );
   };
   /** Sends a request straight to EDR; a method that may change state empties the cache. */
   const below = async <ChainTypeT extends ChainType | string>(
@@ -281,7 +287,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
           await insidePlugin.run(true, async () => {
             const cache = cacheOf(connection);
             const rpc = new ChainRpc(async (method, params) => {
-              await restoreBefore(next, context, connection, { method, params });
+              await restoreBefore(next, context, connection, { method, params }, true);
               const response = await next(context, connection, {
                 jsonrpc: "2.0",
                 id: `hardhat-stylus-${++internalId}`,
