@@ -159,6 +159,8 @@ export class ChainRpc {
     } finally {
       this.#minedChanges = undefined;
     }
+    // The applier transaction is the sent one: no alias names it (failed or not).
+    this.cache.noteMinedAsItself(hash);
     const block = await this.request<RawBlock | null>("eth_getBlockByNumber", ["latest", true]);
     const only = block?.transactions;
     const mined = only?.length === 1 ? (only[0] as RawBlockTransaction) : undefined;

@@ -128,6 +128,8 @@ function slotKey(address: string, slot: Hex): string {
 }
 
 const ZERO_WORD: Hex = `0x${"0".repeat(64)}`;
+/** Hashes of transactions known to have no alias, at most (then forgotten and read again). */
+const UNALIASED_LIMIT = 50_000;
 /** Slots kept per program whose whole storage is known (past it, the program is read like others). */
 const KNOWN_SLOTS_LIMIT = 100_000;
 
@@ -144,6 +146,12 @@ export class StateCache {
   readonly #known = new Map<string, Map<string, Hex>>();
   /** Accounts that ever got a hardhat_setStorageAt on this connection (never marked as known). */
   readonly #storageSet = new Set<string>();
+  /**
+   * Hashes of transactions mined under their own hash through this connection: no alias can
+   * name them (transaction-aliases.ts keys aliases by the signed hash of a deployment mined as a
+   * placeholder). Kept across clear(); bounded.
+   */
+  readonly #unaliased = new Set<string>();
   #latestBlock: BlockHeaderInfo | undefined;
   #accounts: Address[] | undefined;
   /** Counts emptyings (tests and diagnostics: the cache reacted to a write). */
@@ -171,6 +179,17 @@ export class StateCache {
     } else if (method === undefined || !PROGRAM_STORAGE_KEEPING_METHODS.has(method)) {
       this.#known.clear();
     }
+  }
+
+  /** Notes a transaction mined under its own hash (its lookups need no alias read). */
+  noteMinedAsItself(hash: string): void {
+    if (this.#unaliased.size >= UNALIASED_LIMIT) this.#unaliased.clear();
+    this.#unaliased.add(hash.toLowerCase());
+  }
+
+  /** Whether `hash` is a transaction mined under its own hash through this connection. */
+  minedAsItself(hash: string): boolean {
+    return this.#unaliased.has(hash.toLowerCase());
   }
 
   /** Marks a program just deployed with empty storage as one whose every slot the cache knows. */

@@ -23,7 +23,7 @@ export async function recordAlias(rpc: ChainRpc, signedHash: Hex, minedHash: Hex
 
 /** The mined transaction's hash for a signed hash, or undefined when there is no alias. */
 export async function readAlias(rpc: ChainRpc, hash: Hex): Promise<Hex | undefined> {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hash) || rpc.cache.minedAsItself(hash)) return undefined;
   const word = await rpc.getStorageAt(ARBWASM_ADDRESS, aliasSlot(hash), "latest");
   return BigInt(word) === 0n || word === ZERO_WORD ? undefined : word;
 }

@@ -188,7 +188,12 @@ export default async (): Promise<Partial<NetworkHooks>> => {
     await restoreBefore(next, context, connection, request);
     if (READ_ONLY_METHODS.has(request.method)) return await next(context, connection, request);
     try {
-      return await next(context, connection, request);
+      const response = await next(context, connection, request);
+      // A send EDR executed as it came is mined under its own hash: its lookups need no alias read.
+      if (SEND_METHODS.has(request.method) && "result" in response && typeof response.result === "string") {
+        cacheOf(connection).noteMinedAsItself(response.result);
+      }
+      return response;
     } finally {
       cacheOf(connection).clear(request.method, Array.isArray(request.params) ? request.params : []);
     }
