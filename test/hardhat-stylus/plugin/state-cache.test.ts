@@ -30,8 +30,10 @@ import {
 import { ARBWASM_ADDRESS, arbWasmAbi } from "../../../hardhat-stylus/src/internal/activation/arbwasm-abi.js";
 import { buildStylusInitCode, compressStylusProgram } from "../../../hardhat-stylus/src/internal/wasm/program-format.js";
 import { counterAbi } from "../../fixtures/stylus-programs/integration/counter.js";
+import { RELAY, relayInput } from "../../fixtures/stylus-programs/interop/relay.js";
 import { startServedDevnet } from "../../helpers/served-hardhat-node.js";
 import { deployCounter } from "../helpers/counter-setup.js";
+import { deployProbe, deployRelay } from "../helpers/interop-setup.js";
 import { watToWasm } from "../helpers/wat.js";
 
 const probeAbi = parseAbi(["function probe(address who) view returns (uint256 blockNumber, uint256 balance, uint256 slot0)"]);
@@ -267,6 +269,27 @@ describe("hardhat-stylus state cache: programs it deployed, and applier code lef
     expect(await read()).to.equal(7n);
     await increment();
     expect(await read()).to.equal(8n);
+  });
+
+  it("sees what an EVM transaction EDR executed wrote, after the interpreter looked at it first", async function () {
+    // probeA.forward(probeB, bump()) can call out, so the plugin runs it first and leaves it to EDR when
+    // it reaches no program; the cache then keeps all but what that run changed (probeB's count, the sender).
+    const relay = await deployRelay(connection);
+    const probeA = await deployProbe(connection);
+    const probeB = await deployProbe(connection);
+    const [wallet] = await connection.viem.getWalletClients();
+    const deployed = await pub.waitForTransactionReceipt({ hash: await wallet!.deployContract({ abi: probeAbi, bytecode: await probeInitCode() }) });
+    const balanceProbe = deployed.contractAddress!;
+    await connection.stylus.activate(balanceProbe);
+    const countThroughProgram = async (): Promise<bigint> =>
+      BigInt(await pub.call({ to: relay, data: relayInput(RELAY.staticCall, probeB.address, 0n, probeB.call("count", [])) }).then((r) => r.data ?? "0x0"));
+    expect(await countThroughProgram()).to.equal(0n);
+    for (let i = 1n; i <= 3n; i++) {
+      const hash = await wallet!.sendTransaction({ to: probeA.address, data: probeA.call("forward", [probeB.address, probeB.call("bump", [])]) });
+      expect((await pub.waitForTransactionReceipt({ hash })).status).to.equal("success");
+      expect(await countThroughProgram()).to.equal(i);
+      expect((await probe(pub, balanceProbe, wallet!.account.address)).balance).to.equal(await pub.getBalance({ address: wallet!.account.address }));
+    }
   });
 
   it("sees a block of its transactions mined with automine off", async function () {

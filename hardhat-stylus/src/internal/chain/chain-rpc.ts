@@ -71,6 +71,12 @@ interface RawBlock {
   transactions?: unknown[];
 }
 
+/** What the cache held of a sender before its transaction was sent. */
+export interface SenderBefore {
+  nonce: bigint | undefined;
+  balance: bigint | undefined;
+}
+
 /** A transaction of a block read with full transactions, reduced to what the plugin reads. */
 interface RawBlockTransaction {
   hash: Hex;
@@ -146,8 +152,7 @@ export class ChainRpc {
    * anything else with it (or the send failed), the cache forgets everything.
    */
   async sendMined(changes: MinedChanges, send: () => Promise<Hex>): Promise<Hex> {
-    const senderNonce = this.cache.getNonce(changes.sender);
-    const senderBalance = this.cache.getBalance(changes.sender);
+    const sender = this.senderBefore(changes);
     this.#minedChanges = changes;
     let hash: Hex;
     try {
@@ -159,14 +164,36 @@ export class ChainRpc {
     } finally {
       this.#minedChanges = undefined;
     }
-    // The applier transaction is the sent one: no alias names it (failed or not).
+    await this.learnMined(changes, hash, sender);
+    return hash;
+  }
+
+  /** The sender's nonce and balance the cache holds before a send (for `learnMined`). */
+  senderBefore(changes: MinedChanges): SenderBefore {
+    return { nonce: this.cache.getNonce(changes.sender), balance: this.cache.getBalance(changes.sender) };
+  }
+
+  /**
+   * After a send that mined `hash` (the cache has already forgotten `changes`): when the latest
+   * block holds exactly this transaction (and, if `changes.gasUsed` is given, used exactly that
+   * gas), learns the new header, the sender's next nonce and balance and, if it succeeded, the
+   * written slots; otherwise forgets everything.
+   */
+  async learnMined(changes: MinedChanges, hash: Hex, sender: SenderBefore): Promise<void> {
+    const senderNonce = sender.nonce;
+    const senderBalance = sender.balance;
+    // The transaction is the sent one: no alias names it (failed or not).
     this.cache.noteMinedAsItself(hash);
     const block = await this.request<RawBlock | null>("eth_getBlockByNumber", ["latest", true]);
     const only = block?.transactions;
     const mined = only?.length === 1 ? (only[0] as RawBlockTransaction) : undefined;
-    if (block === null || mined?.hash?.toLowerCase() !== hash.toLowerCase()) {
+    if (
+      block === null ||
+      mined?.hash?.toLowerCase() !== hash.toLowerCase() ||
+      (changes.gasUsed !== undefined && (block.gasUsed === undefined || BigInt(block.gasUsed) !== changes.gasUsed))
+    ) {
       this.cache.clear();
-      return hash;
+      return;
     }
     // The block mined this transaction alone: besides the known changes, only the coinbase's fee.
     this.cache.forgetMined({ sender: changes.sender, accounts: [block.miner], slots: [] });
@@ -192,7 +219,6 @@ export class ChainRpc {
       const value = (await knowSucceeded()) ? BigInt(mined.value ?? "0x0") : 0n;
       this.cache.setBalance(changes.sender, senderBalance - BigInt(block.gasUsed) * BigInt(mined.gasPrice) - value);
     }
-    return hash;
   }
 
   /**

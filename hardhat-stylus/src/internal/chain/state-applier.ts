@@ -275,7 +275,7 @@ export async function mineInterpreted(params: StateApplication): Promise<Hex> {
  * sender, the target when it receives value, accounts whose balance, nonce or code the run changed
  * (settleAccounts sets those), and the slots the appliers write. The appliers move no value.
  */
-function minedChanges(params: StateApplication): MinedChanges {
+export function minedChanges(params: Pick<StateApplication, "from" | "to" | "value" | "result">): MinedChanges {
   const accounts = new Set<string>([params.from.toLowerCase()]);
   if (params.value !== 0n) accounts.add(params.to.toLowerCase());
   const slots: MinedChanges["slots"][number][] = [];

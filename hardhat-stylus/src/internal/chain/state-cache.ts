@@ -116,6 +116,11 @@ export interface MinedChanges {
   accounts: readonly Address[];
   /** Storage slots the mined transaction writes when it succeeds, with the values it writes. */
   slots: ReadonlyArray<{ address: Address; slot: Hex; value: Hex }>;
+  /**
+   * Set when EDR executes the transaction itself: the gas the interpreter's run of it used. The
+   * changes above are EDR's only if its block used exactly that (else the cache forgets all).
+   */
+  gasUsed?: bigint;
 }
 
 /** A 32-byte word as 0x + 64 lowercase hex digits. */

@@ -26,7 +26,7 @@ import { installArbWasmStub } from "../activation/arbwasm-stub.js";
 import { createRemoteActivationLookup } from "../activation/remote-activation.js";
 import { ChainRpc, type ConnectionConstants } from "../chain/chain-rpc.js";
 import { CodeRestores } from "../chain/code-restores.js";
-import { READ_ONLY_METHODS, StateCache } from "../chain/state-cache.js";
+import { READ_ONLY_METHODS, StateCache, type MinedChanges } from "../chain/state-cache.js";
 import { StylusConnectionHelpers } from "../chain/connection-helpers.js";
 import { Mutex } from "../chain/mutex.js";
 import { IntervalMiner, type MiningInterval } from "../chain/interval-miner.js";
@@ -52,6 +52,8 @@ interface ConnectionState {
   stylusDeployments: Map<string, Hex>;
   /** A transaction was sent with automine off since the mempool was last seen empty. */
   mempoolUsed: boolean;
+  /** Set by a handler: EDR executes this request's send as it came, whose changes the interpreter knows. */
+  edrSend?: { request: JsonRpcRequest; changes: MinedChanges };
 }
 
 /** The part of hardhat_reset's parameter the plugin reads. */
@@ -376,6 +378,9 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               mempoolEmptied: () => {
                 state.mempoolUsed = false;
               },
+              expectEdrSend: (sent, changes) => {
+                state.edrSend = { request: sent, changes };
+              },
               defer: (sender, nonce, deferredRequest) => {
                 const key = sender.toLowerCase();
                 const queue = state.deferred.get(key) ?? new Map<bigint, JsonRpcRequest>();
@@ -391,7 +396,29 @@ export default async (): Promise<Partial<NetworkHooks>> => {
                 if (!("method" in handled)) return handled;
                 current = handled;
               }
+              const expected = state.edrSend;
+              state.edrSend = undefined;
+              if (expected?.request === current && SEND_METHODS.has(current.method)) return await sendKnown(rpc, current, expected.changes);
               return await below(next, context, connection, current);
+            };
+            /**
+             * A send EDR executes whose changes the interpreter's run knows: the cache forgets only those,
+             * then checks EDR's block against the run (ChainRpc.learnMined) instead of forgetting everything.
+             */
+            const sendKnown = async (chain: ChainRpc, sent: JsonRpcRequest, changes: MinedChanges): Promise<JsonRpcResponse> => {
+              const sender = chain.senderBefore(changes);
+              await restoreBefore(next, context, connection, sent);
+              const response = await next(context, connection, sent).catch((error: unknown) => {
+                cache.clear();
+                throw error;
+              });
+              if (("error" in response && response.error !== undefined) || !("result" in response) || typeof response.result !== "string") {
+                cache.clear(sent.method, Array.isArray(sent.params) ? sent.params : []);
+                return response;
+              }
+              cache.forgetMined(changes);
+              await chain.learnMined(changes, response.result as Hex, sender);
+              return response;
             };
             scope.dispatch = dispatch;
             try {

@@ -21,7 +21,7 @@ import { debugLog } from "../chain/debug-log.js";
 import { intrinsicGas } from "../chain/intrinsic-gas.js";
 import { StateView } from "../chain/state-view.js";
 import { BlockPlanError, dispatchGas } from "../chain/block-applier.js";
-import { applicationGasBound, mineInterpreted } from "../chain/state-applier.js";
+import { applicationGasBound, minedChanges, mineInterpreted } from "../chain/state-applier.js";
 import { runInInterpreter } from "../execution/interpreter.js";
 
 import { mempoolHolds, sendThroughBlock } from "./block-send.js";
@@ -119,6 +119,15 @@ function receiptGas(prepared: Prepared, result: InterpreterResult): bigint {
   return used > prepared.floor ? used : prepared.floor;
 }
 
+/**
+ * A send EDR will execute as it came (its run reached no program): what the run changed, with
+ * the receipt gas it predicts, so the state cache keeps everything else once EDR agrees.
+ */
+function expectEdrSend(scope: RequestScope, request: JsonRpcRequest, tx: ParsedTransaction, prepared: Prepared, run: InterpreterResult): void {
+  if (tx.to === null || !run.success) return;
+  scope.expectEdrSend(request, { ...minedChanges({ from: prepared.from, to: tx.to, value: tx.value, result: run }), gasUsed: receiptGas(prepared, run) });
+}
+
 function failureResponse(request: JsonRpcRequest, result: InterpreterResult): JsonRpcResponse {
   if (result.outOfGas) return errorResponse(request, -32000, "out of gas");
   return revertResponse(request, result.returnData, result.error ?? result.reason);
@@ -160,7 +169,10 @@ export async function runInterpreted(
       // A node-held sender without a gas limit: the estimate, as Hardhat fills it in for EVM targets.
       const found = await searchGas(tx, prepared, min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP), { stopIfPureEvm: options.onlyIfEmulated });
       // Pure EVM with all the gas there is: EDR estimates and mines it, as it does when no program is on the chain.
-      if (found.pureEvm === true) return undefined;
+      if (found.pureEvm === true) {
+        if (isSend) expectEdrSend(scope, request, tx, prepared, found.first);
+        return undefined;
+      }
       gasLimit = found.ok ? found.gas : min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
       searched = found.ok ? found.run : undefined;
     }
@@ -169,6 +181,7 @@ export async function runInterpreted(
     const result = searched ?? (await runInInterpreter(prepared.env, messageOf(tx, prepared.from, execution)));
     if (options.onlyIfEmulated && !result.reachedEmulated) {
       // Pure EVM after all: a successful call's output is EDR's too; EDR reports failures and mines sends.
+      if (isSend) expectEdrSend(scope, request, tx, prepared, result);
       return tx.method === "eth_call" && result.success ? resultResponse(request, bytesToHex(result.returnData)) : undefined;
     }
     debugLog(

@@ -3,6 +3,7 @@
 // that returns either the (maybe rewritten) request for the next handler or
 // a finished response. Unlike Hardhat's, `handle` also gets the scope of the
 // request: chain access through this request's `next`, and the module cache.
+import type { MinedChanges } from "../chain/state-cache.js";
 import type { ChainRpc } from "../chain/chain-rpc.js";
 import type { Address, Hex } from "viem";
 import type { RemoteActivationLookup } from "../activation/remote-activation.js";
@@ -36,6 +37,12 @@ export interface RequestScope {
   mempoolUsed(): boolean;
   /** Records that EDR's mempool was found empty. */
   mempoolEmptied(): void;
+  /**
+   * Tells the hook that EDR is about to execute `request`'s transaction as it came (a pure EVM
+   * run, automine on): `changes` are what the interpreter's run of it changed, so the state cache
+   * may keep the rest once EDR's block shows the same gas used.
+   */
+  expectEdrSend(request: JsonRpcRequest, changes: MinedChanges): void;
   /** Sends a request through this connection's whole handler chain (NodeInterface's inner estimates). */
   dispatch?(request: JsonRpcRequest): Promise<JsonRpcResponse>;
 }
