@@ -75,6 +75,16 @@ async function probeInitCode(): Promise<Hex> {
   return bytesToHex(buildStylusInitCode(compressStylusProgram(await watToWasm(probeWat()))));
 }
 
+/** Deploys and activates the probe program with the first wallet. */
+async function deployProbeProgram(connection: NetworkConnection): Promise<Address> {
+  const pub = await connection.viem.getPublicClient();
+  const [wallet] = await connection.viem.getWalletClients();
+  const hash = await wallet!.deployContract({ abi: probeAbi, bytecode: await probeInitCode() });
+  const program = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
+  await connection.stylus.activate(program);
+  return program;
+}
+
 interface Probe {
   blockNumber: bigint;
   balance: bigint;
@@ -97,10 +107,7 @@ describe("hardhat-stylus state cache: programs never see stale state", function 
   beforeEach(async function () {
     connection = await network.create();
     pub = (await connection.viem.getPublicClient()) as PublicClient;
-    const [wallet] = await connection.viem.getWalletClients();
-    const hash = await wallet!.deployContract({ abi: probeAbi, bytecode: await probeInitCode() });
-    program = (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
-    await connection.stylus.activate(program);
+    program = await deployProbeProgram(connection);
   });
 
   afterEach(async function () {
@@ -278,9 +285,7 @@ describe("hardhat-stylus state cache: programs it deployed, and applier code lef
     const probeA = await deployProbe(connection);
     const probeB = await deployProbe(connection);
     const [wallet] = await connection.viem.getWalletClients();
-    const deployed = await pub.waitForTransactionReceipt({ hash: await wallet!.deployContract({ abi: probeAbi, bytecode: await probeInitCode() }) });
-    const balanceProbe = deployed.contractAddress!;
-    await connection.stylus.activate(balanceProbe);
+    const balanceProbe = await deployProbeProgram(connection);
     const countThroughProgram = async (): Promise<bigint> =>
       BigInt(await pub.call({ to: relay, data: relayInput(RELAY.staticCall, probeB.address, 0n, probeB.call("count", [])) }).then((r) => r.data ?? "0x0"));
     expect(await countThroughProgram()).to.equal(0n);

@@ -103,6 +103,16 @@ async function runDeferred(
   }
 }
 
+/** The value `map` holds for `connection`, created with `create` the first time. */
+function perConnection<T>(map: WeakMap<object, T>, connection: object, create: () => T): T {
+  let value = map.get(connection);
+  if (value === undefined) {
+    value = create();
+    map.set(connection, value);
+  }
+  return value;
+}
+
 /** The hook's own onRequest (interval ticks go through it like requests). */
 function onRequestOf(handlers: Partial<NetworkHooks>): NonNullable<NetworkHooks["onRequest"]> {
   const onRequest = handlers.onRequest;
@@ -144,24 +154,10 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   };
   // State at "latest" as the plugin last read it, per connection (dropped with a reset).
   const caches = new WeakMap<object, StateCache>();
-  const cacheOf = (connection: NetworkConnection<ChainType | string>): StateCache => {
-    let cache = caches.get(connection);
-    if (cache === undefined) {
-      cache = new StateCache();
-      caches.set(connection, cache);
-    }
-    return cache;
-  };
+  const cacheOf = (connection: object): StateCache => perConnection(caches, connection, () => new StateCache());
   // Program code still to put back in EDR after entry appliers, per connection (code-restores.ts).
   const restores = new WeakMap<object, CodeRestores>();
-  const restoresOf = (connection: object): CodeRestores => {
-    let r = restores.get(connection);
-    if (r === undefined) {
-      r = new CodeRestores();
-      restores.set(connection, r);
-    }
-    return r;
-  };
+  const restoresOf = (connection: object): CodeRestores => perConnection(restores, connection, () => new CodeRestores());
   /** Puts deferred program code back before `request` reaches EDR, when it could observe it. */
   const restoreBefore = async <ChainTypeT extends ChainType | string>(
     next: Next<ChainTypeT>,
@@ -202,14 +198,7 @@ export default async (): Promise<Partial<NetworkHooks>> => {
   };
   // One mutex per connection, created before the rest of the state (which may await).
   const mutexes = new WeakMap<object, Mutex>();
-  const connectionMutex = (connection: object): Mutex => {
-    let mutex = mutexes.get(connection);
-    if (mutex === undefined) {
-      mutex = new Mutex();
-      mutexes.set(connection, mutex);
-    }
-    return mutex;
-  };
+  const connectionMutex = (connection: object): Mutex => perConnection(mutexes, connection, () => new Mutex());
 
   const stateOf = async (
     connection: NetworkConnection<ChainType | string>,
