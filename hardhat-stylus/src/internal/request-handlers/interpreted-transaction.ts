@@ -42,8 +42,10 @@ interface Prepared {
   floor: bigint;
 }
 
-async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boolean, knownCode?: Map<string, Hex>): Promise<Prepared> {
+/** `targetCode`: the code at `tx.to` when the caller read it already (the run does not read it again). */
+async function prepare(scope: RequestScope, tx: ParsedTransaction, isSend: boolean, targetCode?: Hex): Promise<Prepared> {
   const { rpc } = scope;
+  const knownCode = targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), targetCode]]) : undefined;
   const tag = isSend ? "latest" : tx.tag === "pending" ? "latest" : tx.tag;
   const [block, chainId, from] = await Promise.all([
     rpc.getBlock(isSend ? "pending" : tag),
@@ -152,14 +154,10 @@ export async function runInterpreted(
     if (isSend) {
       if (!(await rpc.getAutomine())) return await sendToMempool(request, tx, scope, options);
       if (await mempoolHolds(scope)) return await sendBehindMempool(request, tx, scope, options);
-      if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
-        debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
-        scope.defer(tx.from, tx.nonce ?? 0n, request);
-        return resultResponse(request, tx.raw.hash);
-      }
+      const held = await holdIfAhead(request, tx, scope);
+      if (held !== undefined) return held;
     }
-    const known = options.targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), options.targetCode]]) : undefined;
-    const prepared = await prepare(scope, tx, isSend, known);
+    const prepared = await prepare(scope, tx, isSend, options.targetCode);
     const limit = tx.gas ?? (tx.method === "eth_sendTransaction" ? undefined : prepared.env.block.gasLimit);
     if (tx.method === "eth_estimateGas") return await estimate(request, tx, prepared, options);
 
@@ -231,6 +229,18 @@ export async function runInterpreted(
 }
 
 /**
+ * A raw transaction whose nonce is ahead of its sender's next one (automine on): held by the plugin
+ * until the earlier nonces are mined, like EDR's mempool; answered with its signed hash. Undefined
+ * when the transaction is not such a one.
+ */
+async function holdIfAhead(request: JsonRpcRequest, tx: ParsedTransaction, scope: RequestScope): Promise<JsonRpcResponse | undefined> {
+  if ((await checkRawTransaction(scope.rpc, tx)) !== "future" || tx.raw === undefined || tx.from === undefined) return undefined;
+  debugLog(`held ${tx.raw.hash} from ${tx.from} nonce ${tx.nonce} (ahead of the sender's next nonce)`);
+  scope.defer(tx.from, tx.nonce ?? 0n, request);
+  return resultResponse(request, tx.raw.hash);
+}
+
+/**
  * Automine off: the original transaction goes to EDR's mempool under its own hash (raw bytes
  * unchanged; a node-held sender's request with the gas limit filled in, since EDR's own estimate
  * would run the program as an invalid opcode). It is run when its block is mined
@@ -247,8 +257,7 @@ async function sendToMempool(
     // EDR runs nothing before the block is mined: the request is EDR's as it is.
     return undefined;
   }
-  const known = options.targetCode !== undefined && tx.to !== null ? new Map([[tx.to.toLowerCase(), options.targetCode]]) : undefined;
-  const prepared = await prepare(scope, tx, true, known);
+  const prepared = await prepare(scope, tx, true, options.targetCode);
   const cap = min(prepared.env.block.gasLimit, TRANSACTION_GAS_CAP);
   // The block's entry code may count and tell apart transactions: room for that on top of the estimate.
   const found = await searchGas(tx, prepared, cap, { extraApplication: dispatchGas(tx.data.length) });
@@ -266,10 +275,8 @@ async function sendBehindMempool(
   options: { onlyIfEmulated: boolean; targetCode?: Hex },
 ): Promise<JsonRpcResponse | undefined> {
   const { rpc } = scope;
-  if ((await checkRawTransaction(rpc, tx)) === "future" && tx.raw !== undefined && tx.from !== undefined) {
-    scope.defer(tx.from, tx.nonce ?? 0n, request);
-    return resultResponse(request, tx.raw.hash);
-  }
+  const held = await holdIfAhead(request, tx, scope);
+  if (held !== undefined) return held;
   const sent = await sendThroughBlock(scope, async () => {
     const queued = await sendToMempool(request, tx, scope, options);
     if (queued === undefined) return await rpc.request<Hex>(tx.method, request.params as unknown[]);
