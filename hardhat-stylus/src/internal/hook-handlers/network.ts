@@ -176,24 +176,37 @@ export default async (): Promise<Partial<NetworkHooks>> => {
       internal,
     );
   };
-  /** Sends a request straight to EDR; a method that may change state empties the cache. */
+  /**
+   * Sends a request straight to EDR; a method that may change state empties the cache. `known`: a send
+   * whose changes the interpreter's run knows, so the cache forgets only those and checks EDR's block
+   * against the run (ChainRpc.learnMined) instead of forgetting everything.
+   */
   const below = async <ChainTypeT extends ChainType | string>(
     next: Next<ChainTypeT>,
     context: HookContext,
     connection: NetworkConnection<ChainTypeT>,
     request: JsonRpcRequest,
+    known?: { rpc: ChainRpc; changes: MinedChanges },
   ): Promise<JsonRpcResponse> => {
     await restoreBefore(next, context, connection, request);
     if (READ_ONLY_METHODS.has(request.method)) return await next(context, connection, request);
+    const cache = cacheOf(connection);
+    const sender = known?.rpc.senderBefore(known.changes);
+    let learned = false;
     try {
       const response = await next(context, connection, request);
-      // A send EDR executed as it came is mined under its own hash: its lookups need no alias read.
       if (SEND_METHODS.has(request.method) && "result" in response && typeof response.result === "string") {
-        cacheOf(connection).noteMinedAsItself(response.result);
+        // A send EDR executed as it came is mined under its own hash: its lookups need no alias read.
+        cache.noteMinedAsItself(response.result);
+        if (known !== undefined && sender !== undefined) {
+          cache.forgetMined(known.changes);
+          await known.rpc.learnMined(known.changes, response.result as Hex, sender);
+          learned = true;
+        }
       }
       return response;
     } finally {
-      cacheOf(connection).clear(request.method, Array.isArray(request.params) ? request.params : []);
+      if (!learned) cache.clear(request.method, Array.isArray(request.params) ? request.params : []);
     }
   };
   // One mutex per connection, created before the rest of the state (which may await).
@@ -387,27 +400,8 @@ export default async (): Promise<Partial<NetworkHooks>> => {
               }
               const expected = state.edrSend;
               state.edrSend = undefined;
-              if (expected?.request === current && SEND_METHODS.has(current.method)) return await sendKnown(rpc, current, expected.changes);
-              return await below(next, context, connection, current);
-            };
-            /**
-             * A send EDR executes whose changes the interpreter's run knows: the cache forgets only those,
-             * then checks EDR's block against the run (ChainRpc.learnMined) instead of forgetting everything.
-             */
-            const sendKnown = async (chain: ChainRpc, sent: JsonRpcRequest, changes: MinedChanges): Promise<JsonRpcResponse> => {
-              const sender = chain.senderBefore(changes);
-              await restoreBefore(next, context, connection, sent);
-              const response = await next(context, connection, sent).catch((error: unknown) => {
-                cache.clear();
-                throw error;
-              });
-              if (("error" in response && response.error !== undefined) || !("result" in response) || typeof response.result !== "string") {
-                cache.clear(sent.method, Array.isArray(sent.params) ? sent.params : []);
-                return response;
-              }
-              cache.forgetMined(changes);
-              await chain.learnMined(changes, response.result as Hex, sender);
-              return response;
+              const known = expected?.request === current ? { rpc, changes: expected.changes } : undefined;
+              return await below(next, context, connection, current, known);
             };
             scope.dispatch = dispatch;
             try {
