@@ -38,7 +38,7 @@ export function activationSlot(codehash: Hex): Hex {
   return slot;
 }
 
-/** Slots computed already, by lowercase code hash (every call to a program needs its record). */
+/** Slots computed already, by lowercase code hash (every call to a program needs its record and its ArbWasmCache entry, arbos/arbwasmcache-store.ts). */
 const activationSlots = new Map<string, Hex>();
 
 /** Packs a record: version (16 bits) | activatedAt (64) | asmSize (32) | footprint (16) | initGas (32). */

@@ -6,7 +6,9 @@
 // - per code hash, keccak256(abi.encode(codehash, 0)): bit 0 = cached, bits
 //   8..71 = the program's cached init gas, recorded when it was cached, so
 //   the engine can charge the cached start-up cost without recompiling.
-import { encodeAbiParameters, keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
+import { keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
+
+import { activationSlot } from "../activation/activation-store.js";
 
 import { ARBWASMCACHE_ADDRESS } from "./arbwasmcache-abi.js";
 
@@ -18,19 +20,11 @@ const MANAGERS_BASE = BigInt(keccak256(toHex("hardhat-stylus.arbwasmcache.manage
 const slotHex = (n: bigint): Hex => numberToHex(n % (1n << 256n), { size: 32 });
 const word = (n: bigint): Hex => numberToHex(n, { size: 32 });
 
-export function cacheSlot(codehash: Hex): Hex {
-  const key = codehash.toLowerCase();
-  let slot = cacheSlots.get(key);
-  if (slot === undefined) {
-    slot = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [codehash, 0n]));
-    if (cacheSlots.size >= 1024) cacheSlots.clear();
-    cacheSlots.set(key, slot);
-  }
-  return slot;
-}
-
-/** Slots computed already, by lowercase code hash (every call to a program reads its entry). */
-const cacheSlots = new Map<string, Hex>();
+/**
+ * Slot of `codehash`'s entry: keccak256(abi.encode(codehash, 0)), the same mapping layout (and the same
+ * memoized computation) as ArbWasm's activation records, kept on this account instead.
+ */
+export const cacheSlot: (codehash: Hex) => Hex = activationSlot;
 
 export interface CacheEntry {
   cached: boolean;
