@@ -180,8 +180,7 @@ export class ChainRpc {
    * written slots; otherwise forgets everything.
    */
   async learnMined(changes: MinedChanges, hash: Hex, sender: SenderBefore): Promise<void> {
-    const senderNonce = sender.nonce;
-    const senderBalance = sender.balance;
+    const { nonce: senderNonce, balance: senderBalance } = sender;
     // The transaction is the sent one: no alias names it (failed or not).
     this.cache.noteMinedAsItself(hash);
     const block = await this.request<RawBlock | null>("eth_getBlockByNumber", ["latest", true]);
@@ -236,41 +235,37 @@ export class ChainRpc {
 
   async getCode(address: Address, tag: BlockTag): Promise<Hex> {
     if (tag !== "latest") return await this.request<Hex>("eth_getCode", [address, tag]);
-    const cache = this.cache;
-    const known = cache.getCode(address);
+    const known = this.cache.getCode(address);
     if (known !== undefined) return known;
     const code = await this.request<Hex>("eth_getCode", [address, tag]);
-    cache.setCode(address, code);
-    return cache.getCode(address) as Hex;
+    this.cache.setCode(address, code);
+    return this.cache.getCode(address) as Hex;
   }
 
   async getStorageAt(address: Address, slot: Hex, tag: BlockTag): Promise<Hex> {
     if (tag !== "latest") return await this.request<Hex>("eth_getStorageAt", [address, slot, tag]);
-    const cache = this.cache;
-    const known = cache.getStorage(address, slot);
+    const known = this.cache.getStorage(address, slot);
     if (known !== undefined) return known;
     const value = storageWord(await this.request<Hex>("eth_getStorageAt", [address, slot, tag]));
-    cache.setStorage(address, slot, value);
+    this.cache.setStorage(address, slot, value);
     return value;
   }
 
   async getBalance(address: Address, tag: BlockTag): Promise<bigint> {
     if (tag !== "latest") return BigInt(await this.request<Hex>("eth_getBalance", [address, tag]));
-    const cache = this.cache;
-    const known = cache.getBalance(address);
+    const known = this.cache.getBalance(address);
     if (known !== undefined) return known;
     const balance = BigInt(await this.request<Hex>("eth_getBalance", [address, tag]));
-    cache.setBalance(address, balance);
+    this.cache.setBalance(address, balance);
     return balance;
   }
 
   async getTransactionCount(address: Address, tag: BlockTag): Promise<bigint> {
     if (tag !== "latest") return BigInt(await this.request<Hex>("eth_getTransactionCount", [address, tag]));
-    const cache = this.cache;
-    const known = cache.getNonce(address);
+    const known = this.cache.getNonce(address);
     if (known !== undefined) return known;
     const nonce = BigInt(await this.request<Hex>("eth_getTransactionCount", [address, tag]));
-    cache.setNonce(address, nonce);
+    this.cache.setNonce(address, nonce);
     return nonce;
   }
 
@@ -291,11 +286,10 @@ export class ChainRpc {
 
   async getBlock(tag: BlockTag): Promise<BlockHeaderInfo> {
     if (tag !== "latest") return await this.#readBlock(tag);
-    const cache = this.cache;
-    const known = cache.latestBlock;
+    const known = this.cache.latestBlock;
     if (known !== undefined) return known;
     const block = await this.#readBlock(tag);
-    cache.latestBlock = block;
+    this.cache.latestBlock = block;
     return block;
   }
 
