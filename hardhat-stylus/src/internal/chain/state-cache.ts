@@ -168,7 +168,8 @@ export class StateCache {
    * whole storage goes too.
    */
   clear(method?: string, params?: readonly unknown[]): void {
-    if (method === "hardhat_setStorageAt" && typeof params?.[0] === "string") this.#storageSet.add(params[0].toLowerCase());
+    const target = typeof params?.[0] === "string" ? params[0].toLowerCase() : undefined;
+    if (method === "hardhat_setStorageAt" && target !== undefined) this.#storageSet.add(target);
     this.#code.clear();
     this.#balance.clear();
     this.#nonce.clear();
@@ -176,7 +177,6 @@ export class StateCache {
     this.#latestBlock = undefined;
     this.clears++;
     if (this.#known.size === 0) return;
-    const target = typeof params?.[0] === "string" ? params[0].toLowerCase() : undefined;
     if (method === "hardhat_setCode" || method === "hardhat_setStorageAt") {
       // Replaced code could be EVM code that EDR runs; a set slot is one the plugin did not write.
       if (target !== undefined) this.#known.delete(target);
