@@ -141,12 +141,21 @@ function revertFailureMessage(result: InterpreterResult): string {
   return reason !== undefined ? `execution reverted: ${reason}` : revertMessage(result.returnData);
 }
 
+/**
+ * How a request is run: `onlyIfEmulated` leaves it to EDR when no program or ArbOS precompile takes
+ * part; `targetCode` is the code at `to` when the caller read it already.
+ */
+export interface RunOptions {
+  onlyIfEmulated: boolean;
+  targetCode?: Hex;
+}
+
 /** Runs the request in the interpreter. `probe`: an EVM target whose EDR run failed; `undefined` when no Stylus code ran. */
 export async function runInterpreted(
   request: JsonRpcRequest,
   tx: ParsedTransaction,
   scope: RequestScope,
-  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+  options: RunOptions,
 ): Promise<JsonRpcResponse | undefined> {
   const { rpc } = scope;
   const isSend = tx.method === "eth_sendTransaction" || tx.method === "eth_sendRawTransaction";
@@ -250,7 +259,7 @@ async function sendToMempool(
   request: JsonRpcRequest,
   tx: ParsedTransaction,
   scope: RequestScope,
-  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+  options: RunOptions,
 ): Promise<JsonRpcResponse | undefined> {
   const { rpc } = scope;
   if (tx.method === "eth_sendRawTransaction" || tx.gas !== undefined) {
@@ -272,7 +281,7 @@ async function sendBehindMempool(
   request: JsonRpcRequest,
   tx: ParsedTransaction,
   scope: RequestScope,
-  options: { onlyIfEmulated: boolean; targetCode?: Hex },
+  options: RunOptions,
 ): Promise<JsonRpcResponse | undefined> {
   const { rpc } = scope;
   const held = await holdIfAhead(request, tx, scope);
